@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.static import serve
+
+from events.urls import ical_urlpatterns
+
+from . import views
+from .sitemaps import SITEMAPS
+
+admin.site.site_header = settings.PORTAL_NAME
+admin.site.site_title = settings.PORTAL_NAME
+
+# Outside the language prefix: machine endpoints.
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include((ical_urlpatterns, "ical"))),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("events/", include("events.urls")),
+    path("members/", include("members.urls")),
+    path("networks/", include("networks.urls")),
+    path("admin/", admin.site.urls),
+)
+
+if settings.DEBUG:
+    # Uploaded files in development; production serves MEDIA_ROOT from the web server.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,338 @@
+import uuid
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organisation
+
+CANCEL_TOKEN_SALT = "events.registration.cancel"
+
+
+class EventType(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#1b5e8c", help_text=_("Hex colour for the calendar.")
+    )
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("event type")
+        verbose_name_plural = _("event types")
+
+    def __str__(self):
+        return self.name
+
+
+class EventSeries(models.Model):
+    """Events that recur under one name, such as the CBO, M&E and ICT learning forums."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    event_type = models.ForeignKey(
+        EventType, verbose_name=_("event type"), on_delete=models.PROTECT, related_name="series"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+
+    def __str__(self):
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        """Visible to the public: published, and cancelled ones (shown as cancelled)."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None):
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def with_registration_counts(self):
+        return self.annotate(
+            confirmed_count=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status__in=[
+                        Registration.Status.CONFIRMED,
+                        Registration.Status.ATTENDED,
+                    ]
+                ),
+            ),
+            waiting_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
+            ),
+        )
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Open to all")
+        MEMBERS = "members", _("Members only")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    event_type = models.ForeignKey(
+        EventType, verbose_name=_("event type"), on_delete=models.PROTECT, related_name="events"
+    )
+    series = models.ForeignKey(
+        EventSeries,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        related_name="events",
+        null=True,
+        blank=True,
+    )
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"), db_index=True)
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Raised whenever the time, place or status changes, for calendar apps (RFC 5545 SEQUENCE).
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("An event must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=0),
+                name="event_capacity_not_negative",
+                violation_error_message=_("Capacity cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_closes_after_opening",
+                violation_error_message=_("Registration must close after it opens."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_members_only(self):
+        return self.audience == self.Audience.MEMBERS
+
+    def is_registration_open(self, now=None):
+        """Published, not cancelled, not started, and inside the registration window."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and now < self.starts_at
+            and (self.registration_opens_at is None or self.registration_opens_at <= now)
+            and (self.registration_closes_at is None or now < self.registration_closes_at)
+        )
+
+    @property
+    def seats_left(self):
+        """Free seats, from the `confirmed_count` annotation; None when there is no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Another gender")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    class Language(models.TextChoices):
+        KHMER = "km", "ខ្មែរ"
+        ENGLISH = "en", "English"
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+        null=True,
+        blank=True,
+    )
+    organisation_name = models.CharField(
+        _("organisation (not a member)"), max_length=255, blank=True
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.KHMER
+    )
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    # Random and never shown as such: the cancel link carries it signed (see cancel_token).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_email",
+                violation_error_message=_(
+                    "This email address is already registered for this event."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.full_name} – {self.event}"
+
+    @property
+    def organisation_display(self):
+        return str(self.organisation) if self.organisation_id else self.organisation_name
+
+    @property
+    def cancel_token(self):
+        return signing.dumps(str(self.public_id), salt=CANCEL_TOKEN_SALT)
+
+    @classmethod
+    def public_id_from_token(cls, token):
+        """The public id in a cancel token, or None when the token was not signed by us."""
+        try:
+            return uuid.UUID(signing.loads(token, salt=CANCEL_TOKEN_SALT))
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+
+
+class ReminderRule(models.Model):
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="reminder_rules"
+    )
+    offset = models.DurationField(
+        _("time before the start"), help_text=_("For example 1 day, 00:00:00 or 02:00:00.")
+    )
+
+    class Meta:
+        ordering = ["event", "-offset"]
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "offset"],
+                name="reminder_rule_unique_offset",
+                violation_error_message=_("This event already has a reminder at that time."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(offset)s before") % {"offset": self.offset}
+
+    def clean(self):
+        if self.offset is not None and self.offset.total_seconds() <= 0:
+            raise ValidationError({"offset": _("A reminder must come before the event.")})
+
+
+class ReminderDelivery(models.Model):
+    """The ledger that makes each reminder go out once: one row per registration and rule."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="reminder_deliveries",
+    )
+    rule = models.ForeignKey(
+        ReminderRule,
+        verbose_name=_("reminder rule"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED
+    )
+    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "rule"],
+                name="reminder_delivery_once",
+                violation_error_message=_("This reminder has already been recorded."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration} · {self.rule}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="event-list"),
+    path("past/", views.EventListView.as_view(archive=True), name="event-archive"),
+    path("<int:year>/<int:month>/", views.EventMonthView.as_view(), name="event-month"),
+    path("<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+]
+
+# Calendar files, outside the language prefix: the language is a query parameter (?lang=km|en).
+ical_urlpatterns = [
+    path("events/feed.ics", views.event_feed, name="event-feed"),
+    path("events/<slug:slug>.ics", views.event_ics, name="event-ics"),
+]

@@ -1,0 +1,216 @@
+import unicodedata
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Zero-width characters that Khmer keyboards insert between words; invisible, but they break
+# substring matching.
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Two spellings of the same subscript: COENG TA (្ត) and COENG DA (្ដ) are used interchangeably
+# (កណ្តាល / កណ្ដាល); compare and search on one of them.
+COENG_DA, COENG_TA = "\u17d2\u178a", "\u17d2\u178f"
+
+
+def normalise_text(value):
+    """Text as compared and searched: NFC, no zero-width characters, one coeng form."""
+    text = unicodedata.normalize("NFC", str(value or "")).translate(ZERO_WIDTH)
+    return text.replace(COENG_DA, COENG_TA).strip()
+
+
+class Province(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CAPITAL = "capital", _("Capital")
+
+    code = models.CharField(
+        _("code"), max_length=6, unique=True, help_text=_("ISO 3166-2, e.g. KH-12")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROVINCE)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # KH-12 sorts after KH-2: keep the number for ordering.
+        self.number = int(self.code.rsplit("-", 1)[-1])
+        super().save(*args, **kwargs)
+
+
+class Sector(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def active_members(self):
+        return self.filter(membership_status=Organisation.MembershipStatus.ACTIVE)
+
+    def search(self, query):
+        """Substring match on both languages' names and the acronym.
+
+        Khmer writes no spaces between words, so a word inside a name is found by substring,
+        on normalised text (see normalise_text), not by full-text search.
+        """
+        query = normalise_text(query)
+        if not query:
+            return self
+        return self.filter(Q(search_text__icontains=query.lower()) | Q(acronym__iexact=query))
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        LOCAL_NGO = "local_ngo", _("Local NGO")
+        INTERNATIONAL_NGO = "international_ngo", _("International NGO")
+        ASSOCIATION = "association", _("Association")
+        NETWORK = "network", _("Membership or network organisation")
+        CBO = "cbo", _("Community-based organisation")
+
+    class Ministry(models.TextChoices):
+        INTERIOR = "interior", _("Ministry of Interior")
+        FOREIGN_AFFAIRS = (
+            "foreign_affairs",
+            _("Ministry of Foreign Affairs and International Cooperation"),
+        )
+
+    class MembershipStatus(models.TextChoices):
+        NOT_MEMBER = "not_member", _("Not a member")
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        LAPSED = "lapsed", _("Lapsed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class MembershipCategory(models.TextChoices):
+        FULL = "full", _("Full member")
+        ASSOCIATE = "associate", _("Associate member")
+
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    registering_ministry = models.CharField(
+        _("registering ministry"), max_length=20, choices=Ministry.choices, blank=True
+    )
+    registration_number = models.CharField(_("registration number"), max_length=50, blank=True)
+    registration_date = models.DateField(_("registration date"), null=True, blank=True)
+    membership_status = models.CharField(
+        _("membership status"),
+        max_length=12,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.NOT_MEMBER,
+    )
+    membership_category = models.CharField(
+        _("membership category"), max_length=10, choices=MembershipCategory.choices, blank=True
+    )
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
+    head_office_province = models.ForeignKey(
+        Province,
+        verbose_name=_("head office province"),
+        on_delete=models.PROTECT,
+        related_name="head_offices",
+        null=True,
+        blank=True,
+    )
+    provinces = models.ManyToManyField(
+        Province,
+        verbose_name=_("provinces where it works"),
+        related_name="organisations_working",
+        blank=True,
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("public email"), blank=True)
+    phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_public = models.BooleanField(_("shown in the public directory"), default=True, db_index=True)
+    # Both names and the acronym, normalised and lower-cased, kept for the directory search.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("acronym"),
+                condition=~Q(acronym=""),
+                name="organisation_unique_acronym",
+                violation_error_message=_("An organisation with this acronym already exists."),
+            ),
+        ]
+        indexes = [models.Index(fields=["membership_status", "is_public"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:organisation-detail", kwargs={"slug": self.slug})
+
+    def build_search_text(self):
+        names = [getattr(self, f"name_{code}", "") for code in ("km", "en")]
+        return normalise_text(" | ".join(filter(None, [*names, self.acronym]))).lower()
+
+    @property
+    def is_active_member(self):
+        return self.membership_status == self.MembershipStatus.ACTIVE
+
+
+class Contact(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    is_primary = models.BooleanField(_("main contact"), default=False)
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Show this person's name, email and phone on the public directory."),
+    )
+
+    class Meta:
+        ordering = ["-is_primary", "full_name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.full_name

@@ -1,0 +1,21 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Organisation, Province, Sector
+
+
+@register(Province)
+class ProvinceTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("km", "en")
+
+
+@register(Sector)
+class SectorTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("km", "en")
+
+
+@register(Organisation)
+class OrganisationTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = {"km": ("name",), "en": ("name",)}

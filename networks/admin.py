@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+
+from .models import MoU, MoUStatus, NetworkMembership, ProvincialNetwork, SupportProject
+
+
+class MoUStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return MoUStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in MoUStatus.values:
+            return queryset.filter(current_status=self.value())
+        return queryset
+
+
+class NetworkMembershipInline(admin.TabularInline):
+    model = NetworkMembership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class MoUInline(TranslationStackedInline):
+    model = MoU
+    fk_name = "network"
+    extra = 0
+    fields = ["title", "signed_on", "starts_on", "ends_on", "document"]
+    show_change_link = True
+
+
+@admin.register(ProvincialNetwork)
+class ProvincialNetworkAdmin(TranslationAdmin):
+    list_display = ["name_km", "name_en", "acronym", "province", "status", "is_sample"]
+    list_filter = ["status", "is_sample", ("province", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["province"]
+    search_fields = ["name_km", "name_en", "acronym"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["province"]
+    inlines = [NetworkMembershipInline, MoUInline]
+
+
+@admin.register(MoU)
+class MoUAdmin(TranslationAdmin):
+    list_display = ["title", "counterparty", "signed_on", "starts_on", "ends_on", "status_label"]
+    list_filter = [MoUStatusFilter, "supports_advocacy", "supports_fundraising"]
+    list_select_related = ["network", "organisation"]
+    search_fields = ["title_km", "title_en", "network__name_km", "network__name_en"]
+    date_hierarchy = "ends_on"
+    autocomplete_fields = ["network", "organisation"]
+    fieldsets = [
+        (None, {"fields": ["title", "network", "organisation"]}),
+        (_("Dates"), {"fields": ["signed_on", "starts_on", "ends_on"]}),
+        (
+            _("Purposes"),
+            {
+                "fields": [
+                    "supports_institutional_development",
+                    "supports_fundraising",
+                    "supports_advocacy",
+                ]
+            },
+        ),
+        (None, {"fields": ["signatories", "document", "notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    @admin.display(description=_("status"), ordering="current_status")
+    def status_label(self, mou):
+        return mou.get_status_display()
+
+
+@admin.register(SupportProject)
+class SupportProjectAdmin(TranslationAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+    search_fields = ["name_km", "name_en"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    filter_horizontal = ["partners", "networks"]
