@@ -50,4 +50,3 @@ def events_overlapping(queryset, first_day, last_day):
 def grid_bounds(year, month):
     weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
     return weeks[0][0], weeks[-1][-1]
-

@@ -110,4 +110,3 @@ def event_feed(request):
     language = _ics_language(request)
     content = event_calendar(events, language=language, name=settings.PORTAL_NAME)
     return _ics_response(content, "ccc-events.ics")
-
