@@ -19,6 +19,7 @@ install: $(STAMP)
 # Compiled in Python (Babel), so no GNU gettext is needed on a fresh machine.
 messages: install
 	$(VENV)/bin/pybabel compile --statistics -d locale -D django
+	$(VENV)/bin/pybabel compile --statistics -d locale -D djangojs
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

@@ -258,3 +258,12 @@ LOGGING = {
 PORTAL_NAME = _("Cooperation Committee for Cambodia")
 # Upload limit for signed MoU documents (bytes).
 MOU_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# --- Staff exports (django-import-export) -------------------------------------------------------
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+EXPORT_FORMATS = [XLSX, CSV]
+IMPORT_FORMATS = [XLSX, CSV]
+# A cell starting with = + - @ is written as text, so a spreadsheet never runs it as a formula.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
-from events.urls import ical_urlpatterns
+from events.urls import ical_urlpatterns, registration_urlpatterns
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("events/", include("events.urls")),
+    path("registrations/", include((registration_urlpatterns, "registrations"))),
     path("members/", include("members.urls")),
     path("networks/", include("networks.urls")),
     path("admin/", admin.site.urls),

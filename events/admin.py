@@ -1,10 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 
 from ccc_portal.localization import format_date
 
+from .admin_forms import MessageRegistrantsForm
 from .models import (
     Event,
     EventSeries,
@@ -13,7 +20,15 @@ from .models import (
     ReminderDelivery,
     ReminderRule,
 )
-from .services import event_save
+from .reports import event_participation
+from .resources import RegistrationResource
+from .services import (
+    event_message_registrants,
+    event_save,
+    registration_cancel,
+    registration_confirm_from_waiting_list,
+    registrations_mark_attended,
+)
 
 
 @admin.register(EventType)
@@ -64,6 +79,7 @@ class EventAdmin(TranslationAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title_en"]}
     inlines = [ReminderRuleInline, RegistrationInline]
+    change_form_template = "admin/events/event/change_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "event_type", "series", "status", "audience"]}),
         (_("When and where"), {"fields": ["starts_at", "ends_at", "venue", "online_url"]}),
@@ -80,6 +96,85 @@ class EventAdmin(TranslationAdmin):
     def save_model(self, request, obj, form, change):
         event_save(event=obj, changed_fields=form.changed_data if change else ())
 
+    def get_urls(self):
+        tools = [
+            ("sign-in-sheet", self.sign_in_sheet_view),
+            ("participation", self.participation_view),
+            ("message", self.message_view),
+        ]
+        return [
+            path(
+                f"<path:object_id>/{name}/",
+                self.admin_site.admin_view(view),
+                name=f"events_event_{name.replace('-', '_')}",
+            )
+            for name, view in tools
+        ] + super().get_urls()
+
+    def _event_for(self, request, object_id, *, change=False):
+        event = get_object_or_404(Event, pk=object_id)
+        allowed = self.has_change_permission if change else self.has_view_permission
+        if not allowed(request, event):
+            raise PermissionDenied
+        return event
+
+    def sign_in_sheet_view(self, request, object_id):
+        event = self._event_for(request, object_id)
+        registrations = (
+            event.registrations.filter(
+                status__in=[Registration.Status.CONFIRMED, Registration.Status.ATTENDED]
+            )
+            .select_related("organisation")
+            .order_by("full_name")
+        )
+        return TemplateResponse(
+            request,
+            "admin/events/event/sign_in_sheet.html",
+            {"event": event, "registrations": registrations},
+        )
+
+    def participation_view(self, request, object_id):
+        event = self._event_for(request, object_id)
+        figures = event_participation(event)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "event": event,
+            "title": _("Participation"),
+            "figures": figures,
+        }
+        return TemplateResponse(request, "admin/events/event/participation.html", context)
+
+    def message_view(self, request, object_id):
+        event = self._event_for(request, object_id, change=True)
+        form = MessageRegistrantsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            count = event_message_registrants(
+                event=event,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                statuses=form.cleaned_data["recipients"],
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "The message is on its way to %(count)d person.",
+                    "The message is on its way to %(count)d people.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return redirect("admin:events_event_change", event.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "event": event,
+            "form": form,
+            "title": _("Write to registrants"),
+        }
+        return TemplateResponse(request, "admin/events/event/message.html", context)
+
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts_local(self, event):
         return format_date(event.starts_at, "datetime")
@@ -94,7 +189,9 @@ class EventAdmin(TranslationAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [RegistrationResource]
+    actions = ["mark_attended", "confirm_from_waiting_list", "cancel_registrations"]
     list_display = [
         "full_name",
         "event",
@@ -120,6 +217,50 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=_("organisation"))
     def organisation_display(self, registration):
         return registration.organisation_display
+
+    @admin.action(description=_("Mark as attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        count = registrations_mark_attended(registrations=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration marked as attended.",
+                "%(count)d registrations marked as attended.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Move from the waiting list to confirmed"), permissions=["change"])
+    def confirm_from_waiting_list(self, request, queryset):
+        count = sum(
+            registration_confirm_from_waiting_list(registration=registration)
+            for registration in queryset.filter(status=Registration.Status.WAITING)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration confirmed.", "%(count)d registrations confirmed.", count
+            )
+            % {"count": count},
+        )
+
+    @admin.action(
+        description=_("Cancel (frees the seat for the waiting list)"), permissions=["change"]
+    )
+    def cancel_registrations(self, request, queryset):
+        active = queryset.exclude(status=Registration.Status.CANCELLED)
+        count = 0
+        for registration in active:
+            registration_cancel(registration=registration)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", count
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(ReminderDelivery)

@@ -228,6 +228,9 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The outbox: set when the confirmation (or waiting-list notice) has gone out. A row with
+    # it empty is owed an email, whatever happened to the broker message.
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -248,6 +251,10 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.full_name} – {self.event}"
+
+    @property
+    def is_active(self):
+        return self.status != self.Status.CANCELLED
 
     @property
     def organisation_display(self):

@@ -9,6 +9,13 @@ urlpatterns = [
     path("past/", views.EventListView.as_view(archive=True), name="event-archive"),
     path("<int:year>/<int:month>/", views.EventMonthView.as_view(), name="event-month"),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("<slug:slug>/register/", views.RegisterView.as_view(), name="event-register"),
+]
+
+# The registrant's own pages, reached through the signed link in their emails.
+registration_urlpatterns = [
+    path("<str:token>/", views.registration_detail, name="detail"),
+    path("<str:token>/cancel/", views.registration_cancel_view, name="cancel"),
 ]
 
 # Calendar files, outside the language prefix: the language is a query parameter (?lang=km|en).

@@ -1,18 +1,28 @@
 import datetime
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.decorators.http import require_http_methods
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from ccc_portal.localization import weekday_names
+from ccc_portal.ratelimit import rate_limited
 
 from . import calendar as month_calendar
 from .filters import EventFilter
+from .forms import RegistrationForm
 from .ical import event_calendar
-from .models import Event
+from .models import Event, Registration
+from .services import (
+    RegistrationRefused,
+    registration_cancel,
+    registration_create,
+    waiting_position,
+)
 
 # How far back the subscription feed reaches, so calendar apps keep recent events.
 FEED_PAST_DAYS = 90
@@ -84,6 +94,9 @@ class EventDetailView(DetailView):
     def get_queryset(self):
         return public_events().with_registration_counts()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(now=timezone.now(), **kwargs)
+
 
 def _ics_language(request):
     language = request.GET.get("lang", "km")
@@ -110,3 +123,98 @@ def event_feed(request):
     language = _ics_language(request)
     content = event_calendar(events, language=language, name=settings.PORTAL_NAME)
     return _ics_response(content, "ccc-events.ics")
+
+
+# --- Registration ---------------------------------------------------------------------------
+
+# Enough for someone registering a few colleagues; a script gets a 429.
+REGISTRATION_POSTS_PER_WINDOW = 20
+REGISTRATION_WINDOW_SECONDS = 600
+
+
+class RegisterView(FormView):
+    template_name = "events/registration_form.html"
+    form_class = RegistrationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(
+            public_events().with_registration_counts(), slug=kwargs["slug"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": self.event}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            event=self.event, registration_open=self.event.is_registration_open(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        if rate_limited(
+            request,
+            scope="registration",
+            limit=REGISTRATION_POSTS_PER_WINDOW,
+            window_seconds=REGISTRATION_WINDOW_SECONDS,
+        ):
+            return render(request, "events/registration_rate_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        try:
+            outcome = registration_create(event=self.event, data=form.cleaned_data)
+        except RegistrationRefused as refusal:
+            form.add_error(None, refusal.message)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        if not outcome.created:
+            messages.info(
+                self.request,
+                _(
+                    "This email address is already registered for this event. We have sent "
+                    "the registration link to it again."
+                ),
+            )
+            return redirect(self.event)
+        return redirect("registrations:detail", token=outcome.registration.cancel_token)
+
+
+def _registration_from_token(token):
+    public_id = Registration.public_id_from_token(token)
+    if public_id is None:
+        raise Http404(_("This link is not valid."))
+    return get_object_or_404(
+        Registration.objects.select_related("event__event_type"), public_id=public_id
+    )
+
+
+def registration_detail(request, token):
+    """The registrant's own page, reached only through the signed link."""
+    registration = _registration_from_token(token)
+    return render(
+        request,
+        "events/registration_detail.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "position": waiting_position(registration),
+            "token": token,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def registration_cancel_view(request, token):
+    """GET shows what will be cancelled; POST cancels (twice is harmless)."""
+    registration = _registration_from_token(token)
+    if request.method == "POST":
+        registration_cancel(registration=registration)
+        messages.success(request, _("Your registration has been cancelled."))
+        return redirect("registrations:detail", token=token)
+    return render(
+        request,
+        "events/registration_cancel.html",
+        {"registration": registration, "event": registration.event, "token": token},
+    )

@@ -9,6 +9,16 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and cached pages do not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _known_language():
     """Each test starts in English, whatever the previous one activated."""
     with translation.override("en"):
@@ -77,3 +87,13 @@ def coordinator(db, django_user_model):
     )
     user.groups.add(Group.objects.get(name=EVENT_COORDINATORS))
     return user
+
+
+@pytest.fixture
+def queued_emails(monkeypatch):
+    """What registration services queue for Celery, as (registration id, kind) pairs."""
+    from events import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.send_registration_email, "delay", lambda *args: queued.append(args))
+    return queued
