@@ -14,7 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events.models import Event, EventSeries, EventType, Registration, ReminderRule
+from events.models import (
+    DefaultReminder,
+    Event,
+    EventSeries,
+    EventType,
+    Registration,
+    ReminderRule,
+)
+from events.services import BUILT_IN_REMINDER_OFFSETS
 from members.models import Organisation, Province, Sector
 from networks.models import MoU, NetworkMembership, ProvincialNetwork, SupportProject
 
@@ -358,6 +366,8 @@ def _load_events(today):
         types[slug], _ = EventType.objects.update_or_create(
             slug=slug, defaults={"name_en": name_en, "name_km": name_km, "colour": colour}
         )
+        for offset in BUILT_IN_REMINDER_OFFSETS:
+            DefaultReminder.objects.get_or_create(event_type=types[slug], offset=offset)
     series = {}
     for slug, name_en, name_km in SERIES:
         series[slug], _ = EventSeries.objects.update_or_create(
@@ -413,7 +423,7 @@ def _load_events(today):
             event.registration_closes_at = starts_at - datetime.timedelta(days=1)
             event.save()
         if created:
-            for offset in (datetime.timedelta(days=1), datetime.timedelta(hours=2)):
+            for offset in BUILT_IN_REMINDER_OFFSETS:
                 ReminderRule.objects.get_or_create(event=event, offset=offset)
         events[slug] = event
     return events

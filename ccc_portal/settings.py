@@ -267,3 +267,7 @@ IMPORT_FORMATS = [XLSX, CSV]
 # A cell starting with = + - @ is written as text, so a spreadsheet never runs it as a formula.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# --- Outbox -------------------------------------------------------------------------------------
+# First retry delay for an email the mail server refused; it doubles at each attempt.
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)

@@ -13,10 +13,12 @@ from ccc_portal.localization import format_date
 
 from .admin_forms import MessageRegistrantsForm
 from .models import (
+    DefaultReminder,
     Event,
     EventSeries,
     EventType,
     Registration,
+    RegistrationNotice,
     ReminderDelivery,
     ReminderRule,
 )
@@ -24,15 +26,23 @@ from .reports import event_participation
 from .resources import RegistrationResource
 from .services import (
     event_message_registrants,
+    event_people_to_tell,
     event_save,
+    outbox_resend,
     registration_cancel,
     registration_confirm_from_waiting_list,
     registrations_mark_attended,
 )
 
 
+class DefaultReminderInline(admin.TabularInline):
+    model = DefaultReminder
+    extra = 0
+
+
 @admin.register(EventType)
 class EventTypeAdmin(TranslationAdmin):
+    inlines = [DefaultReminderInline]
     list_display = ["name_km", "name_en", "slug", "colour"]
     search_fields = ["name_km", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -72,6 +82,7 @@ class EventAdmin(TranslationAdmin):
         "capacity",
         "confirmed_count",
         "waiting_count",
+        "reminders",
     ]
     list_filter = ["status", "event_type", "series", "audience"]
     list_select_related = ["event_type"]
@@ -91,7 +102,19 @@ class EventAdmin(TranslationAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_registration_counts()
+        return super().get_queryset(request).with_registration_counts().with_reminder_counts()
+
+    @admin.display(description=_("reminders sent / pending / failed"))
+    def reminders(self, event):
+        return f"{event.reminders_sent} / {event.reminders_pending} / {event.reminders_failed}"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "people_to_tell": event_people_to_tell(event) if event else 0,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         event_save(event=obj, changed_fields=form.changed_data if change else ())
@@ -188,8 +211,30 @@ class EventAdmin(TranslationAdmin):
         return event.waiting_count
 
 
+class OutboxInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    readonly_fields = ["status", "created_at", "sent_at", "attempts", "error"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RegistrationNoticeInline(OutboxInline):
+    model = RegistrationNotice
+    fields = ["kind", *OutboxInline.readonly_fields]
+    readonly_fields = ["kind", *OutboxInline.readonly_fields]
+
+
+class ReminderDeliveryInline(OutboxInline):
+    model = ReminderDelivery
+    fields = ["rule", *OutboxInline.readonly_fields]
+    readonly_fields = ["rule", *OutboxInline.readonly_fields]
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+    inlines = [RegistrationNoticeInline, ReminderDeliveryInline]
     resource_classes = [RegistrationResource]
     actions = ["mark_attended", "confirm_from_waiting_list", "cancel_registrations"]
     list_display = [
@@ -263,13 +308,51 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
         )
 
 
-@admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["registration", "rule", "status", "claimed_at", "sent_at", "attempts"]
+class OutboxAdmin(admin.ModelAdmin):
     list_filter = ["status"]
-    list_select_related = ["registration__event", "rule"]
+    list_select_related = ["registration__event"]
     search_fields = ["registration__email", "registration__full_name"]
-    readonly_fields = [f.name for f in ReminderDelivery._meta.fields]
+    actions = ["send_again"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("event"))
+    def event(self, row):
+        return row.registration.event
+
+    @admin.action(description=_("Send again"), permissions=["view"])
+    def send_again(self, request, queryset):
+        count = outbox_resend(rows=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d email will be sent again within a minute.",
+                "%(count)d emails will be sent again within a minute.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(OutboxAdmin):
+    list_display = ["registration", "event", "rule", "status", "sent_at", "attempts", "error"]
+    list_select_related = ["registration__event", "rule"]
+    readonly_fields = [
+        "registration", "rule", "status", "created_at", "next_attempt_at", "claimed_at",
+        "sent_at", "attempts", "error",
+    ]  # fmt: skip
+
+
+@admin.register(RegistrationNotice)
+class RegistrationNoticeAdmin(OutboxAdmin):
+    list_display = ["registration", "event", "kind", "status", "sent_at", "attempts", "error"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [
+        "registration", "kind", "status", "created_at", "next_attempt_at", "claimed_at",
+        "sent_at", "attempts", "error",
+    ]  # fmt: skip

@@ -5,21 +5,36 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .ical import event_calendar
-from .models import Registration
-from .services import EmailKind, waiting_position
+from .models import Registration, RegistrationNotice, ReminderDelivery
+from .services import waiting_position
 
+Kind = RegistrationNotice.Kind
+REMINDER = "reminder"
 SUBJECTS = {
-    EmailKind.CONFIRMED: _("Your registration is confirmed: %(title)s"),
-    EmailKind.WAITING: _("You are on the waiting list: %(title)s"),
-    EmailKind.PROMOTED: _("A seat is now yours: %(title)s"),
-    EmailKind.EXISTING: _("Your registration: %(title)s"),
-    EmailKind.CANCELLED: _("Your registration is cancelled: %(title)s"),
+    Kind.CONFIRMED: _("Your registration is confirmed: %(title)s"),
+    Kind.WAITING: _("You are on the waiting list: %(title)s"),
+    Kind.PROMOTED: _("A seat is now yours: %(title)s"),
+    Kind.EXISTING: _("Your registration: %(title)s"),
+    Kind.CANCELLED: _("Your registration is cancelled: %(title)s"),
+    Kind.CHANGED: _("Changed: %(title)s"),
+    Kind.EVENT_CANCELLED: _("Cancelled: %(title)s"),
+    REMINDER: _("Reminder: %(title)s"),
 }
-WITH_CALENDAR_FILE = {EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.EXISTING}
+# The .ics goes with what a calendar app should add or update (a cancelled event's .ics
+# carries STATUS:CANCELLED and removes it from the calendar).
+WITH_CALENDAR_FILE = {
+    Kind.CONFIRMED,
+    Kind.PROMOTED,
+    Kind.EXISTING,
+    Kind.CHANGED,
+    Kind.EVENT_CANCELLED,
+}
+# Notices that only make sense while the registration is still active.
+FOR_ACTIVE_REGISTRATIONS = {Kind.CONFIRMED, Kind.PROMOTED, Kind.EXISTING, Kind.CHANGED}
 
 
 def registration_links(registration):
@@ -57,3 +72,30 @@ def registration_email(registration: Registration, kind: str) -> EmailMultiAlter
             calendar = event_calendar([event], language=registration.language, name=event.title)
             message.attach(f"{event.slug}.ics", calendar, "text/calendar; charset=utf-8")
         return message
+
+
+def notice_email(notice: RegistrationNotice, now=None):
+    """The email a notice stands for, or None when it is no longer worth sending."""
+    now = now or timezone.now()
+    registration = notice.registration
+    if notice.kind in FOR_ACTIVE_REGISTRATIONS and not registration.is_active:
+        return None
+    if notice.kind == Kind.WAITING and registration.status != Registration.Status.WAITING:
+        return None  # promoted before the notice went out: the promotion notice says it all
+    if registration.event.ends_at < now and notice.kind != Kind.CANCELLED:
+        return None
+    return registration_email(registration, notice.kind)
+
+
+def reminder_email(delivery: ReminderDelivery, now=None):
+    """The reminder, or None when it is no longer owed (cancelled, or the event has begun)."""
+    now = now or timezone.now()
+    registration = delivery.registration
+    event = registration.event
+    if (
+        registration.status != Registration.Status.CONFIRMED
+        or event.status != event.Status.PUBLISHED
+        or event.starts_at <= now
+    ):
+        return None
+    return registration_email(registration, REMINDER)

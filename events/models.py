@@ -1,10 +1,10 @@
+import datetime
 import uuid
 
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,38 @@ class EventType(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DefaultReminder(models.Model):
+    """A reminder every new event of a type gets (staff can change each event's own)."""
+
+    event_type = models.ForeignKey(
+        EventType,
+        verbose_name=_("event type"),
+        on_delete=models.CASCADE,
+        related_name="default_reminders",
+    )
+    offset = models.DurationField(
+        _("time before the start"), help_text=_("For example 1 day, 00:00:00 or 02:00:00.")
+    )
+
+    class Meta:
+        ordering = ["event_type", "-offset"]
+        verbose_name = _("default reminder")
+        verbose_name_plural = _("default reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_type", "offset"], name="default_reminder_unique_offset"
+            ),
+            models.CheckConstraint(
+                condition=Q(offset__gt=datetime.timedelta(0)),
+                name="default_reminder_before_start",
+                violation_error_message=_("A reminder must come before the event."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(offset)s before") % {"offset": self.offset}
 
 
 class EventSeries(models.Model):
@@ -59,6 +91,27 @@ class EventQuerySet(models.QuerySet):
 
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def with_reminder_counts(self):
+        """Reminders sent, pending (owed or being sent) and failed, counted in the database."""
+
+        def count(statuses):
+            deliveries = (
+                ReminderDelivery.objects.filter(
+                    registration__event=OuterRef("pk"), status__in=statuses
+                )
+                .order_by()
+                .values("registration__event")
+                .annotate(total=Count("pk"))
+                .values("total")
+            )
+            return Coalesce(Subquery(deliveries), 0)
+
+        return self.annotate(
+            reminders_sent=count(["sent"]),
+            reminders_pending=count(["pending", "claimed"]),
+            reminders_failed=count(["failed"]),
+        )
 
     def with_registration_counts(self):
         return self.annotate(
@@ -228,9 +281,6 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    # The outbox: set when the confirmation (or waiting-list notice) has gone out. A row with
-    # it empty is owed an email, whatever happened to the broker message.
-    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -291,23 +341,54 @@ class ReminderRule(models.Model):
                 name="reminder_rule_unique_offset",
                 violation_error_message=_("This event already has a reminder at that time."),
             ),
+            models.CheckConstraint(
+                condition=Q(offset__gt=datetime.timedelta(0)),
+                name="reminder_rule_before_start",
+                violation_error_message=_("A reminder must come before the event."),
+            ),
         ]
 
     def __str__(self):
         return _("%(offset)s before") % {"offset": self.offset}
 
-    def clean(self):
-        if self.offset is not None and self.offset.total_seconds() <= 0:
-            raise ValidationError({"offset": _("A reminder must come before the event.")})
+
+class OutboxQuerySet(models.QuerySet):
+    def for_delivery(self):
+        return self.select_related("registration__event__event_type")
+
+    def counts_by_status(self):
+        return dict(self.values_list("status").annotate(count=models.Count("pk")))
 
 
-class ReminderDelivery(models.Model):
-    """The ledger that makes each reminder go out once: one row per registration and rule."""
+class OutboxEntry(models.Model):
+    """An email owed to a registrant; see events/outbox.py for how it is claimed and sent."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
         CLAIMED = "claimed", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("No longer needed")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ReminderDelivery(OutboxEntry):
+    """The ledger that makes each reminder go out once: one row per registration and rule."""
 
     registration = models.ForeignKey(
         Registration,
@@ -321,16 +402,9 @@ class ReminderDelivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED
-    )
-    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("last error"), blank=True)
 
     class Meta:
-        ordering = ["-claimed_at"]
+        ordering = ["-created_at"]
         verbose_name = _("reminder delivery")
         verbose_name_plural = _("reminder deliveries")
         constraints = [
@@ -340,6 +414,48 @@ class ReminderDelivery(models.Model):
                 violation_error_message=_("This reminder has already been recorded."),
             ),
         ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
         return f"{self.registration} · {self.rule}"
+
+
+class RegistrationNotice(OutboxEntry):
+    """Any other email to a registrant: confirmation, waiting list, promotion, the link sent
+    again, and notices that an event changed or was cancelled."""
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmation")
+        WAITING = "waiting", _("Waiting list")
+        PROMOTED = "promoted", _("Promoted from the waiting list")
+        EXISTING = "existing", _("Link sent again")
+        CANCELLED = "cancelled", _("Cancellation confirmed")
+        CHANGED = "changed", _("Event changed")
+        EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Makes a notice once-only where it must be: "confirmed", "changed:3" (the event's
+    # revision). Empty for notices that may repeat (the link sent again).
+    once_key = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("registration notice")
+        verbose_name_plural = _("registration notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "once_key"],
+                condition=~Q(once_key=""),
+                name="registration_notice_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.registration} · {self.get_kind_display()}"

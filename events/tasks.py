@@ -1,54 +1,76 @@
-"""Celery tasks: ids in, fetch, call the domain code. Each is safe to run twice."""
+"""Celery tasks: thin wrappers around the outbox and the services. Each is safe to run twice.
 
+No task waits with a long countdown: on Redis such tasks come back after the visibility timeout
+and run twice (celery#2481). The beat sweep finds what is owed in the database instead.
+"""
+
+import logging
 import smtplib
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.utils import timezone
 
-from .emails import registration_email
-from .models import Registration
-from .services import EmailKind
+from . import outbox
+from .emails import notice_email, reminder_email
+from .models import Registration, RegistrationNotice, ReminderDelivery
+from .services import reminders_schedule
 
-# Kinds tracked by the outbox column: sent once, and owed until they are.
-OUTBOX_KINDS = {EmailKind.CONFIRMED, EmailKind.WAITING}
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+logger = logging.getLogger(__name__)
+
+OUTBOXES = {
+    "notice": (RegistrationNotice, notice_email),
+    "reminder": (ReminderDelivery, reminder_email),
+}
+CONNECTION_ERRORS = (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError)
+# Bounds one sweep's work; what is left waits for the next minute.
+SWEEP_MAX_BATCHES = 200
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=6,
-    acks_late=True,
-)
-def send_registration_email(registration_id, kind):
-    registration = (
-        Registration.objects.select_related("event__event_type", "organisation")
-        .filter(pk=registration_id)
-        .first()
-    )
-    if registration is None:
-        return "gone"
-    if kind in OUTBOX_KINDS:
-        # Claim the outbox row: of two runs of this task only one sends.
-        claimed = Registration.objects.filter(
-            pk=registration_id, confirmation_sent_at__isnull=True
-        ).update(confirmation_sent_at=timezone.now())
-        if not claimed:
-            return "already sent"
-        try:
-            registration_email(registration, kind).send()
-        except Exception:
-            # Give the claim back so that the retry (or the sweep) sends it.
-            with transaction.atomic():
-                Registration.objects.filter(pk=registration_id).update(confirmation_sent_at=None)
+@shared_task(bind=True, max_retries=outbox.MAX_ATTEMPTS, acks_late=True)
+def deliver_outbox(self, model_name, ids=None, token=None):
+    """Send outbox rows over one SMTP connection.
+
+    With `token`, the rows were claimed by the sweep; with `ids` alone (just after a
+    registration), they are claimed here. When the mail server cannot be reached at all, the
+    task retries with a growing delay (1, 2, 4 … minutes); after the last try the rows are
+    marked failed with the reason, for staff to see and send again.
+    """
+    model, build = OUTBOXES[model_name]
+    if token is None:
+        queryset = model.objects.filter(pk__in=ids) if ids else None
+        token, ids = outbox.claim_batch(model, queryset=queryset)
+    else:
+        ids = outbox.refresh_claim(model, ids, token)
+    if not ids:
+        return {"sent": 0, "failed": 0}
+    try:
+        sent, failed = outbox.deliver_claimed(model, ids, token, build)
+    except CONNECTION_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            outbox.fail_claimed(model, ids, token, error)
             raise
-        return "sent"
-    registration_email(registration, kind).send()
-    return "sent"
+        countdown = int(outbox.retry_delay(self.request.retries + 1).total_seconds())
+        raise self.retry(
+            exc=error, countdown=countdown, args=(model_name, ids, str(token))
+        ) from error
+    return {"sent": sent, "failed": failed}
+
+
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def sweep_outbox():
+    """Every minute (beat): write due reminders into the ledger, then hand every owed email,
+    in claimed batches, to the workers. Two sweeps at once share the work without overlap."""
+    scheduled = reminders_schedule()
+    dispatched = 0
+    for model_name, (model, _build) in OUTBOXES.items():
+        for _ in range(SWEEP_MAX_BATCHES):
+            token, ids = outbox.claim_batch(model)
+            if not ids:
+                break
+            deliver_outbox.delay(model_name, ids, str(token))
+            dispatched += len(ids)
+    return {"reminders_scheduled": scheduled, "dispatched": dispatched}
 
 
 @shared_task(acks_late=False, time_limit=30 * 60, soft_time_limit=29 * 60)
@@ -69,6 +91,7 @@ def send_event_message(event_id, subject, body, registration_ids):
             try:
                 message.send()
                 sent += 1
-            except TRANSIENT_ERRORS:
+            except (smtplib.SMTPException, OSError):
                 failed += 1
+    logger.info("Message to registrants of event %s: %s sent, %s failed", event_id, sent, failed)
     return {"sent": sent, "failed": failed}

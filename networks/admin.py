@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from .models import MoU, MoUStatus, NetworkMembership, ProvincialNetwork, SupportProject
+from .models import (
+    MoU,
+    MoUDigest,
+    MoUStatus,
+    NetworkMembership,
+    ProvincialNetwork,
+    SupportProject,
+)
 
 
 class MoUStatusFilter(admin.SimpleListFilter):
@@ -81,3 +88,12 @@ class SupportProjectAdmin(TranslationAdmin):
     search_fields = ["name_km", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
     filter_horizontal = ["partners", "networks"]
+
+
+@admin.register(MoUDigest)
+class MoUDigestAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "expiring_count", "expired_count", "recipients"]
+    readonly_fields = ["sent_at", "expiring_count", "expired_count", "recipients"]
+
+    def has_add_permission(self, request):
+        return False

@@ -270,3 +270,20 @@ class SupportProject(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MoUDigest(models.Model):
+    """A record of each weekly MoU expiry digest, so the next one can say what expired since."""
+
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+    expiring_count = models.PositiveIntegerField(_("expiring"), default=0)
+    expired_count = models.PositiveIntegerField(_("expired since the last digest"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("MoU expiry digest")
+        verbose_name_plural = _("MoU expiry digests")
+
+    def __str__(self):
+        return f"{self.sent_at:%Y-%m-%d}"

@@ -91,9 +91,28 @@ def coordinator(db, django_user_model):
 
 @pytest.fixture
 def queued_emails(monkeypatch):
-    """What registration services queue for Celery, as (registration id, kind) pairs."""
+    """The notices that services hand to Celery after commit, as (registration id, kind)."""
     from events import tasks
+    from events.models import RegistrationNotice
 
     queued = []
-    monkeypatch.setattr(tasks.send_registration_email, "delay", lambda *args: queued.append(args))
+
+    def record(model_name, ids=None, token=None):
+        assert model_name == "notice"
+        notices = RegistrationNotice.objects.filter(pk__in=ids).order_by("pk")
+        queued.extend((notice.registration_id, notice.kind) for notice in notices)
+
+    monkeypatch.setattr(tasks.deliver_outbox, "delay", record)
     return queued
+
+
+@pytest.fixture
+def tasks_inline(monkeypatch):
+    """Run the outbox's delivery task in this process, as a worker would."""
+    from events import tasks
+
+    monkeypatch.setattr(
+        tasks.deliver_outbox,
+        "delay",
+        lambda *args: tasks.deliver_outbox.apply(args=args).get(disable_sync_subtasks=False),
+    )

@@ -73,7 +73,7 @@ def test_event_list_shows_confirmed_waiting_and_capacity(client, staff_user):
     response = client.get("/en/admin/events/event/")
     row = next(line for line in response.text.split("<tr") if "Counted forum" in line)
     cells = [cell.split(">", 1)[1].split("<", 1)[0] for cell in row.split("<td")[1:]]
-    assert cells[-3:] == ["2", "2", "1"]  # capacity, confirmed, waiting
+    assert cells[-4:-1] == ["2", "2", "1"]  # capacity, confirmed, waiting
 
 
 def test_coordinator_runs_events_but_cannot_change_organisations(client, coordinator):

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from events.models import Event, Registration
+from events.models import Event, Registration, RegistrationNotice
 from events.services import registration_cancel
-from events.tasks import send_registration_email
+from events.tasks import deliver_outbox, sweep_outbox
 from members.models import Organisation
 from tests.factories import EventFactory, OrganisationFactory, RegistrationFactory
 
@@ -259,10 +259,15 @@ def test_cancelling_promotes_the_first_on_the_waiting_list(
     second.refresh_from_db()
     assert first.status == Registration.Status.CONFIRMED
     assert second.status == Registration.Status.WAITING
-    assert queued_emails == [(first.pk, "promoted")]
+    assert queued_emails == [(seated.pk, "cancelled"), (first.pk, "promoted")]
 
 
-def test_confirmation_email_in_khmer_with_calendar_file_and_cancel_link(settings):
+def send_notice(registration, kind):
+    notice = RegistrationNotice.objects.create(registration=registration, kind=kind, once_key=kind)
+    return deliver_outbox("notice", [notice.pk]), notice
+
+
+def test_confirmation_email_in_khmer_with_calendar_file_and_cancel_link():
     from zoneinfo import ZoneInfo
 
     start = datetime.datetime(2030, 10, 3, 8, 30, tzinfo=ZoneInfo("Asia/Phnom_Penh"))
@@ -270,7 +275,8 @@ def test_confirmation_email_in_khmer_with_calendar_file_and_cancel_link(settings
         title_km="កិច្ចប្រជុំសមាជិក", starts_at=start, ends_at=start + datetime.timedelta(hours=3)
     )
     registration = RegistrationFactory(event=event, language="km")
-    assert send_registration_email(registration.pk, "confirmed") == "sent"
+    result, notice = send_notice(registration, "confirmed")
+    assert result == {"sent": 1, "failed": 0}
     (message,) = mail.outbox
     assert message.to == [registration.email]
     assert "កិច្ចប្រជុំសមាជិក" in message.subject
@@ -282,26 +288,26 @@ def test_confirmation_email_in_khmer_with_calendar_file_and_cancel_link(settings
     assert attachment[0].endswith(".ics") and "BEGIN:VEVENT" in attachment[1]
     link = re.search(r"https?://\S+/cancel/", message.body).group(0)
     assert "/km/registrations/" in link
-    registration.refresh_from_db()
-    assert registration.confirmation_sent_at is not None
+    notice.refresh_from_db()
+    assert notice.status == RegistrationNotice.Status.SENT and notice.sent_at
 
 
 def test_confirmation_is_sent_once_even_if_the_task_runs_twice():
     registration = RegistrationFactory(language="en")
-    send_registration_email(registration.pk, "confirmed")
-    assert send_registration_email(registration.pk, "confirmed") == "already sent"
+    _, notice = send_notice(registration, "confirmed")
+    assert deliver_outbox("notice", [notice.pk]) == {"sent": 0, "failed": 0}
     assert len(mail.outbox) == 1
 
 
 def test_english_email_uses_latin_digits():
     registration = RegistrationFactory(language="en")
-    send_registration_email(registration.pk, "confirmed")
+    send_notice(registration, "confirmed")
     body = mail.outbox[0].body
     assert "Your registration is confirmed" in mail.outbox[0].subject
     assert not re.search("[០-៩]", body)
 
 
-def test_broker_down_still_saves_the_registration(
+def test_broker_down_still_saves_and_the_sweep_sends_later(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
     from events import tasks
@@ -309,10 +315,21 @@ def test_broker_down_still_saves_the_registration(
     def broker_down(*args):
         raise OSError("connection refused")
 
-    monkeypatch.setattr(tasks.send_registration_email, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_outbox, "delay", broker_down)
     event = EventFactory()
     with django_capture_on_commit_callbacks(execute=True):
         response = register(client, event)
     assert response.status_code == 302
+    assert "your seat is confirmed" in client.get(response["Location"]).text
     registration = Registration.objects.get()
-    assert registration.confirmation_sent_at is None  # still owed: the outbox sweep sends it
+    notice = registration.notices.get()
+    assert notice.status == RegistrationNotice.Status.PENDING and not mail.outbox
+
+    # The broker is back: the next sweep hands the owed confirmation to a worker.
+    monkeypatch.setattr(
+        tasks.deliver_outbox, "delay", lambda *args: tasks.deliver_outbox.apply(args=args)
+    )
+    sweep_outbox()
+    notice.refresh_from_db()
+    assert notice.status == RegistrationNotice.Status.SENT
+    assert [m.to for m in mail.outbox] == [[registration.email]]

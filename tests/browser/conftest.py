@@ -28,7 +28,6 @@ CHROMIUM_FLAGS = [
 WIDTHS = {"phone": 375, "desktop": 1280}
 
 
-
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):

@@ -2,26 +2,13 @@
 
 import re
 
-import pytest
 from django.core import mail
 
 from events.models import Registration
 from tests.browser.conftest import axe_violations, screenshot
 
 
-@pytest.fixture
-def emails_sent_at_once(monkeypatch):
-    """Run the email task in-process, as a worker would, so the test can read the mail."""
-    from events import tasks
-
-    monkeypatch.setattr(
-        tasks.send_registration_email,
-        "delay",
-        lambda *args: tasks.send_registration_email.apply(args=args),
-    )
-
-
-def test_register_confirm_and_cancel_from_the_email(site, page, emails_sent_at_once):
+def test_register_confirm_and_cancel_from_the_email(site, page, tasks_inline):
     page.goto(f"{site}/km/events/cbo-learning-forum-next/")
     page.get_by_role("link", name="ចុះឈ្មោះ").first.click()
     assert axe_violations(page) == []
