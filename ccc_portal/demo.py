@@ -181,6 +181,7 @@ def _load_organisations(provinces, sectors):
                 "registration_date": founded,
                 "head_office_province": phnom_penh,
                 "membership_status": Organisation.MembershipStatus.NOT_MEMBER,
+                "listed_when_not_member": True,
                 "description_en": f"{name_en} is a membership and network organisation "
                 "based in Phnom Penh.",
                 "description_km": f"{name_km} គឺជាអង្គការសមាជិកភាព និងអង្គការបណ្តាញ "

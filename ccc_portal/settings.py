@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "django_celery_beat",
+    "simple_history",
     "members",
     "networks",
     "events",
@@ -79,11 +80,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (it is in the URL) and before any view work.
+    "ccc_portal.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change in the history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "ccc_portal.urls"
@@ -131,6 +136,10 @@ if os.environ.get("REDIS_CACHE_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages kept for anonymous visitors this many seconds at most (0 turns it off); any
+# change to the register drops them at once (ccc_portal/page_cache.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
 
 # --- Passwords --------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -256,6 +265,10 @@ LOGGING = {
 
 # --- The portal -------------------------------------------------------------------------------
 PORTAL_NAME = _("Cooperation Committee for Cambodia")
+# Registration posts one address may make in ten minutes (the load benchmark raises it).
+REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 20)
+# A minimal view at /bench/floor/ for the load benchmark's baseline; off in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Upload limit for signed MoU documents (bytes).
 MOU_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 

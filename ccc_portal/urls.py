@@ -31,6 +31,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
 )
 
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [path("bench/floor/", views.bench_floor)]
+
 if settings.DEBUG:
     # Uploaded files in development; production serves MEDIA_ROOT from the web server.
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

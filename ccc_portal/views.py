@@ -62,3 +62,8 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def bench_floor(request):
+    """The benchmark's floor: the least a Django view served by the same gunicorn can cost."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -6,10 +6,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 
 from ccc_portal.localization import format_date
+from members.history import HistoryAdmin
+from members.spreadsheets import SpreadsheetExportMixin
 
 from .admin_forms import MessageRegistrantsForm
 from .models import (
@@ -23,7 +24,7 @@ from .models import (
     ReminderRule,
 )
 from .reports import event_participation
-from .resources import RegistrationResource
+from .resources import EventResource, RegistrationResource
 from .services import (
     event_message_registrants,
     event_people_to_tell,
@@ -70,7 +71,8 @@ class ReminderRuleInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(TranslationAdmin):
+class EventAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
+    resource_classes = [EventResource]
     # Django 6 makes https the default scheme for typed URLs; choose it now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -233,7 +235,7 @@ class ReminderDeliveryInline(OutboxInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     inlines = [RegistrationNoticeInline, ReminderDeliveryInline]
     resource_classes = [RegistrationResource]
     actions = ["mark_attended", "confirm_from_waiting_list", "cancel_registrations"]

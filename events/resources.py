@@ -4,7 +4,7 @@ languages, since the same sheet goes to Khmer- and English-speaking colleagues."
 from django.utils import translation
 from import_export import fields, resources
 
-from .models import Registration
+from .models import Event, Registration
 
 
 def both_languages(label):
@@ -61,3 +61,29 @@ class RegistrationResource(resources.ModelResource):
 
     def dehydrate_status(self, registration):
         return both_languages(Registration.Status(registration.status).label)
+
+
+class EventResource(resources.ModelResource):
+    event_type = fields.Field(attribute="event_type__slug", column_name="event_type")
+    series = fields.Field(attribute="series__slug", column_name="series")
+
+    class Meta:
+        model = Event
+        fields = (
+            "slug",
+            "title_km",
+            "title_en",
+            "event_type",
+            "series",
+            "status",
+            "audience",
+            "starts_at",
+            "ends_at",
+            "venue_km",
+            "venue_en",
+            "online_url",
+            "capacity",
+            "summary_km",
+            "summary_en",
+        )
+        export_order = fields

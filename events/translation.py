@@ -1,3 +1,4 @@
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import Event, EventSeries, EventType
@@ -19,3 +20,9 @@ class EventSeriesTranslationOptions(TranslationOptions):
 class EventTranslationOptions(TranslationOptions):
     fields = ("title", "summary", "description", "venue")
     required_languages = {"km": ("title",), "en": ("title",)}
+
+
+# History (django-simple-history) is registered here, after the translation fields exist, so
+# that the historical tables keep both languages.
+for model in (Event,):
+    simple_history.register(model, app="events")

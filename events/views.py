@@ -127,8 +127,8 @@ def event_feed(request):
 
 # --- Registration ---------------------------------------------------------------------------
 
-# Enough for someone registering a few colleagues; a script gets a 429.
-REGISTRATION_POSTS_PER_WINDOW = 20
+# REGISTRATION_RATE_LIMIT posts per address in this window: enough for someone registering a
+# few colleagues; a script gets a 429.
 REGISTRATION_WINDOW_SECONDS = 600
 
 
@@ -154,7 +154,7 @@ class RegisterView(FormView):
         if rate_limited(
             request,
             scope="registration",
-            limit=REGISTRATION_POSTS_PER_WINDOW,
+            limit=settings.REGISTRATION_RATE_LIMIT,
             window_seconds=REGISTRATION_WINDOW_SECONDS,
         ):
             return render(request, "events/registration_rate_limited.html", status=429)

@@ -1,10 +1,22 @@
+import csv
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Contact, Organisation, Province, Sector
+from .history import HistoryAdmin
+from .models import Contact, MembershipDues, Organisation, Province, Sector
+from .resources import ContactResource, OrganisationResource
+from .services import closed_dues_years, dues_mark_paid, dues_record, members_lapsed
+from .spreadsheets import SpreadsheetImportExportMixin
 
 
 @admin.register(Province)
@@ -29,7 +41,22 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(SpreadsheetImportExportMixin, HistoryAdmin, TranslationAdmin):
+    resource_classes = [OrganisationResource]
+    import_sample_row = {
+        "slug": "kampot-farmers-association",
+        "name_km": "សមាគមកសិករកំពត",
+        "name_en": "Kampot Farmers Association",
+        "acronym": "KFA",
+        "kind": "association",
+        "registering_ministry": "interior",
+        "membership_status": "active",
+        "membership_category": "full",
+        "head_office_province": "KH-7",
+        "sectors": "livelihoods; gender",
+        "email": "info@example.org",
+        "is_public": "1",
+    }
     # Django 6 makes https the default scheme for typed URLs; choose it now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -62,7 +89,16 @@ class OrganisationAdmin(TranslationAdmin):
         (None, {"fields": ["name", "acronym", "slug", "kind", "description", "logo", "is_public"]}),
         (
             _("Membership of CCC"),
-            {"fields": ["membership_status", "membership_category", "member_since"]},
+            {
+                "fields": [
+                    "membership_status",
+                    "membership_category",
+                    "member_since",
+                    "applied_on",
+                    "application_fee_paid_on",
+                    "listed_when_not_member",
+                ]
+            },
         ),
         (
             pgettext_lazy("registration with a ministry", "Registration"),
@@ -79,3 +115,93 @@ class OrganisationAdmin(TranslationAdmin):
         if not search_term:
             return queryset, False
         return queryset.search(search_term), False
+
+
+@admin.register(Contact)
+class ContactAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ContactResource]
+    list_display = ["full_name", "organisation", "position", "email", "is_primary", "is_public"]
+    list_filter = ["is_public", "is_primary"]
+    list_select_related = ["organisation"]
+    search_fields = ["full_name", "email", "organisation__search_text"]
+    autocomplete_fields = ["organisation"]
+    import_sample_row = {
+        "organisation": "KFA",
+        "full_name": "Sok Dara",
+        "position": "Director",
+        "email": "dara@example.org",
+        "phone": "012 345 678",
+        "is_primary": "1",
+        "is_public": "0",
+    }
+
+
+class MembershipDuesForm(forms.ModelForm):
+    class Meta:
+        model = MembershipDues
+        fields = ["organisation", "year", "approved_budget_usd", "paid_on"]
+
+
+@admin.register(MembershipDues)
+class MembershipDuesAdmin(admin.ModelAdmin):
+    form = MembershipDuesForm
+    list_display = ["organisation", "year", "approved_budget_usd", "amount_usd", "paid_on"]
+    list_filter = ["year", ("paid_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__search_text"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["amount_usd"]
+    change_list_template = "admin/members/membershipdues/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        # The amount follows from the budget by the rule in members.services, nowhere else.
+        dues = dues_record(
+            organisation=obj.organisation,
+            year=obj.year,
+            approved_budget_usd=obj.approved_budget_usd,
+        )
+        if obj.paid_on != dues.paid_on:
+            dues_mark_paid(dues=dues, paid_on=obj.paid_on)
+        obj.pk, obj.amount_usd = dues.pk, dues.amount_usd
+
+    def get_urls(self):
+        return [
+            path(
+                "lapsed/",
+                self.admin_site.admin_view(self.lapsed_view),
+                name="members_membershipdues_lapsed",
+            )
+        ] + super().get_urls()
+
+    def lapsed_view(self, request):
+        """Members two years behind with their dues; ?format=csv downloads the list."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        lapsed = members_lapsed(today).select_related("head_office_province")
+        years = closed_dues_years(today)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="lapsed-members.csv"'
+            response.write("\ufeff")  # a byte-order mark, so spreadsheets show Khmer
+            writer = csv.writer(response)
+            writer.writerow(["name_km", "name_en", "acronym", "member_since", "unpaid_years"])
+            for organisation in lapsed:
+                writer.writerow(
+                    [
+                        organisation.name_km,
+                        organisation.name_en,
+                        organisation.acronym,
+                        organisation.member_since or "",
+                        " ".join(map(str, sorted(years))),
+                    ]
+                )
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Lapsed members"),
+            "lapsed": lapsed,
+            "years": sorted(years),
+        }
+        return TemplateResponse(request, "admin/members/membershipdues/lapsed.html", context)

@@ -62,7 +62,11 @@ class Sector(models.Model):
 
 class OrganisationQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_public=True)
+        """The public directory: active members, and others staff chose to list."""
+        return self.filter(is_public=True).filter(
+            Q(membership_status=Organisation.MembershipStatus.ACTIVE)
+            | Q(listed_when_not_member=True)
+        )
 
     def active_members(self):
         return self.filter(membership_status=Organisation.MembershipStatus.ACTIVE)
@@ -125,6 +129,15 @@ class Organisation(models.Model):
         _("membership category"), max_length=10, choices=MembershipCategory.choices, blank=True
     )
     member_since = models.DateField(_("member since"), null=True, blank=True)
+    applied_on = models.DateField(
+        _("applied for membership on"),
+        null=True,
+        blank=True,
+        help_text=_("The two-month observation period starts on this day."),
+    )
+    application_fee_paid_on = models.DateField(
+        _("application fee paid on"), null=True, blank=True, help_text=_("USD 50.")
+    )
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
     head_office_province = models.ForeignKey(
         Province,
@@ -147,6 +160,14 @@ class Organisation(models.Model):
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     description = models.TextField(_("description"), blank=True)
     is_public = models.BooleanField(_("shown in the public directory"), default=True, db_index=True)
+    listed_when_not_member = models.BooleanField(
+        _("listed even when not an active member"),
+        default=False,
+        help_text=_(
+            "The directory lists active members only; tick this to list this organisation too "
+            "(for example a partner network)."
+        ),
+    )
     # Both names and the acronym, normalised and lower-cased, kept for the directory search.
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -214,3 +235,37 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class MembershipDues(models.Model):
+    """A member's dues for one year, computed from its approved annual budget."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="dues"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    approved_budget_usd = models.DecimalField(
+        _("approved annual budget (USD)"), max_digits=14, decimal_places=2
+    )
+    amount_usd = models.DecimalField(
+        _("dues (USD)"), max_digits=8, decimal_places=2, editable=False
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "organisation"]
+        verbose_name = _("membership dues")
+        verbose_name_plural = _("membership dues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="membership_dues_once_a_year",
+                violation_error_message=_("Dues for this year are already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_budget_usd__gte=0), name="membership_dues_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year}"

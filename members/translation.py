@@ -1,3 +1,4 @@
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import Organisation, Province, Sector
@@ -19,3 +20,9 @@ class SectorTranslationOptions(TranslationOptions):
 class OrganisationTranslationOptions(TranslationOptions):
     fields = ("name", "description")
     required_languages = {"km": ("name",), "en": ("name",)}
+
+
+# History (django-simple-history) is registered here, after the translation fields exist, so
+# that the historical tables keep both languages.
+for model in (Organisation,):
+    simple_history.register(model, app="members")

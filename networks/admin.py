@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from members.history import HistoryAdmin
+from members.spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+
 from .models import (
     MoU,
     MoUDigest,
@@ -10,6 +13,7 @@ from .models import (
     ProvincialNetwork,
     SupportProject,
 )
+from .resources import MoUResource, NetworkMembershipResource, ProvincialNetworkResource
 
 
 class MoUStatusFilter(admin.SimpleListFilter):
@@ -40,7 +44,15 @@ class MoUInline(TranslationStackedInline):
 
 
 @admin.register(ProvincialNetwork)
-class ProvincialNetworkAdmin(TranslationAdmin):
+class ProvincialNetworkAdmin(SpreadsheetImportExportMixin, HistoryAdmin, TranslationAdmin):
+    resource_classes = [ProvincialNetworkResource]
+    import_sample_row = {
+        "slug": "kep-ngo-network",
+        "name_km": "បណ្តាញអង្គការមិនមែនរដ្ឋាភិបាលខេត្តកែប",
+        "name_en": "Kep NGO Network",
+        "province": "KH-23",
+        "status": "forming",
+    }
     list_display = ["name_km", "name_en", "acronym", "province", "status", "is_sample"]
     list_filter = ["status", "is_sample", ("province", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["province"]
@@ -51,7 +63,8 @@ class ProvincialNetworkAdmin(TranslationAdmin):
 
 
 @admin.register(MoU)
-class MoUAdmin(TranslationAdmin):
+class MoUAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
+    resource_classes = [MoUResource]
     list_display = ["title", "counterparty", "signed_on", "starts_on", "ends_on", "status_label"]
     list_filter = [MoUStatusFilter, "supports_advocacy", "supports_fundraising"]
     list_select_related = ["network", "organisation"]
@@ -97,3 +110,14 @@ class MoUDigestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [NetworkMembershipResource]
+    list_display = ["network", "organisation", "role", "joined_on"]
+    list_filter = ["role", "network"]
+    list_select_related = ["network", "organisation"]
+    search_fields = ["organisation__search_text", "network__name_en", "network__name_km"]
+    autocomplete_fields = ["network", "organisation"]
+    import_sample_row = {"network": "rnn", "organisation": "KFA", "role": "member"}

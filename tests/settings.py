@@ -18,3 +18,6 @@ SITE_URL = "http://testserver"
 # Serve static files from the source folders, as in development (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Pages are rendered every time in tests (query counts, fresh content); one test turns the page
+# cache on to check it.
+PAGE_CACHE_SECONDS = 0

@@ -231,3 +231,16 @@ def test_staff_groups_exist_with_their_permissions(db):
     assert staff.permissions.filter(codename="change_organisation").exists()
     assert coordinators.permissions.filter(codename="change_event").exists()
     assert not coordinators.permissions.filter(codename="change_organisation").exists()
+
+
+def test_ccc_staff_hold_every_permission_of_the_register_even_for_later_models(db):
+    from django.contrib.auth.models import Group, Permission
+
+    staff = set(Group.objects.get(name="CCC staff").permissions.all())
+    everything = set(
+        Permission.objects.filter(
+            content_type__app_label__in=["members", "networks", "events", "django_celery_beat"]
+        )
+    )
+    assert staff == everything
+    assert any(p.codename == "view_membershipdues" for p in staff)

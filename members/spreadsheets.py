@@ -1,0 +1,86 @@
+"""What every staff spreadsheet screen in the admin shares: CSV written with a byte-order mark
+(so spreadsheet programs show Khmer), a size limit on uploads, and a sample file to start an
+import from."""
+
+import tablib
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.forms import ImportForm
+
+IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+
+
+class LimitedImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files."),
+                params={
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(IMPORT_MAX_BYTES),
+                },
+            )
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
+        return upload
+
+
+class SpreadsheetExportMixin(ExportMixin):
+    # A byte-order mark: Excel otherwise reads UTF-8 CSV as a legacy code page and garbles Khmer.
+    to_encoding = "utf-8-sig"
+
+
+class SpreadsheetImportExportMixin(ImportExportMixin):
+    to_encoding = "utf-8-sig"
+    import_form_class = LimitedImportForm
+    import_template_name = "admin/spreadsheet_import.html"
+    # One example row for the downloadable template, with both languages filled in.
+    import_sample_row = {}
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, UnicodeDecodeError):
+            message = _(
+                "The file is not in UTF-8, so Khmer text would be garbled. In your spreadsheet "
+                "program, save it as “CSV UTF-8” or as XLSX, and upload it again."
+            )
+        else:
+            message = _(
+                "The file could not be read as the chosen format. Check that it is a CSV or "
+                "XLSX file and that the format below matches it."
+            )
+        form.add_error("import_file", message)
+
+    def get_urls(self):
+        return [
+            path(
+                "import-template.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_import_template",
+            )
+        ] + super().get_urls()
+
+    def import_template_view(self, request, extension):
+        if not self.has_import_permission(request) or extension not in {"csv", "xlsx"}:
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        headers = [field.column_name for field in resource.get_import_fields()]
+        data = tablib.Dataset(headers=headers)
+        data.append([self.import_sample_row.get(header, "") for header in headers])
+        if extension == "csv":
+            content = data.export("csv").encode("utf-8-sig")
+            content_type = "text/csv; charset=utf-8"
+        else:
+            content = data.export("xlsx")
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(content, content_type=content_type)
+        filename = f"{self.opts.model_name}-import-template.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
