@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test install messages migrate demo lint check-deploy makemessages clean
+.PHONY: run test install messages migrate demo lint bench makemessages clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: messages demo
 # PostgreSQL and Redis with a real Celery worker.
 test: messages
 	$(PY) -m pytest
+
+# The benchmark and load harness (PostgreSQL and Redis on this machine); results in
+# bench/results/. BENCH_SCALE=0.1 BENCH_GROWTH=0 BENCH_REMINDERS=1000 for a quick run.
+bench: messages
+	$(PY) bench/run.py
 
 lint: install
 	$(PY) -m ruff check .
