@@ -43,13 +43,11 @@ def _name(rng, index):
 
 @transaction.atomic
 def generate(scale=1.0, seed=2026):
-    """Replace the bench data with a fresh register of the given scale; returns the counts."""
+    """Fill a fresh (just migrated) database with a register of the given scale; returns the
+    counts."""
     rng = random.Random(seed)
     load_demo()  # provinces, sectors, event types, the real organisations and networks
     counts = sizes(scale)
-    Registration.objects.filter(email__endswith="@bench.invalid").delete()
-    Event.objects.filter(slug__startswith="bench-").delete()
-    Organisation.objects.filter(slug__startswith="bench-").delete()
 
     provinces = list(Province.objects.all())
     sectors = list(Sector.objects.all())

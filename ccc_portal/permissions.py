@@ -11,10 +11,15 @@ CCC_STAFF = "CCC staff"
 EVENT_COORDINATORS = "Event coordinators"
 
 # Every permission of these apps.
-STAFF_APPS = ("members", "networks", "events", "django_celery_beat")
+STAFF_APPS = ("members", "networks", "events", "django_celery_beat", "ccc_portal")
 COORDINATOR_APPS = ("events",)
 # Single permissions, as "app_label.codename".
-COORDINATOR_EXTRA = ("members.view_organisation", "members.view_province", "members.view_sector")
+COORDINATOR_EXTRA = (
+    "members.view_organisation",
+    "members.view_province",
+    "members.view_sector",
+    "ccc_portal.view_staffjob",
+)
 
 
 def sync_staff_groups(apps):

@@ -280,6 +280,8 @@ IMPORT_FORMATS = [XLSX, CSV]
 # A cell starting with = + - @ is written as text, so a spreadsheet never runs it as a formula.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Confirmed imports with more rows than this run in a Celery worker, with their progress shown.
+IMPORT_IN_BACKGROUND_ROWS = env_int("IMPORT_IN_BACKGROUND_ROWS", 1000)
 
 # --- Outbox -------------------------------------------------------------------------------------
 # First retry delay for an email the mail server refused; it doubles at each attempt.

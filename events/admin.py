@@ -179,6 +179,7 @@ class EventAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 statuses=form.cleaned_data["recipients"],
+                user=request.user,
             )
             self.message_user(
                 request,

@@ -2,7 +2,7 @@ import re
 import unicodedata
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,9 @@ from ccc_portal.localization import latin_digits
 from members.models import Organisation
 
 from .models import Registration
+
+# Above this many active members, the form sends no list of suggestions.
+MAX_SUGGESTIONS = 300
 
 # Cambodian numbers: 0 + 8 or 9 digits at home, +855 + 8 or 9 digits (no leading 0) abroad.
 LOCAL_PHONE = re.compile(r"^0([1-9]\d{7,8})$")
@@ -36,15 +39,10 @@ def clean_text(value):
 
 class RegistrationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    organisation = forms.ModelChoiceField(
-        label=_("Member organisation"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label=_("My organisation is not a CCC member"),
-        help_text=_("Start typing to jump to your organisation in the list."),
-    )
     organisation_name = forms.CharField(
-        label=_("Organisation (if not a member)"), max_length=255, required=False
+        label=_("Organisation"),
+        max_length=255,
+        help_text=_("Your organisation's name or acronym. CCC members are recognised."),
     )
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Registration.Gender.choices)
@@ -78,18 +76,28 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        # Built per request: the names follow the page's language.
-        self.fields["organisation"].queryset = Organisation.objects.active_members().order_by(
-            "slug"
-        )
+        # Suggestions while typing, built per request (names follow the page's language); left
+        # out when there are too many to send to a phone.
+        members = Organisation.objects.active_members().order_by("slug")
+        suggestions = list(members.only("name_km", "name_en", "acronym")[: MAX_SUGGESTIONS + 1])
+        self.member_suggestions = suggestions if len(suggestions) <= MAX_SUGGESTIONS else []
         self.fields["language"].initial = (get_language() or "km")[:2]
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field("full_name", autocomplete="name"),
-            Field("organisation"),
-            Field("organisation_name", autocomplete="organization"),
+            Field(
+                "organisation_name",
+                autocomplete="organization",
+                **({"list": "member-organisations"} if self.member_suggestions else {}),
+            ),
+            HTML(
+                '{% if form.member_suggestions %}<datalist id="member-organisations">'
+                "{% for member in form.member_suggestions %}"
+                '<option value="{{ member.name }}">{{ member.acronym }}</option>'
+                "{% endfor %}</datalist>{% endif %}"
+            ),
             Field("position", autocomplete="organization-title"),
             Field("gender"),
             Field("email", autocomplete="email"),
@@ -133,23 +141,15 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        organisation = cleaned.get("organisation")
         if cleaned.get("website"):
             raise forms.ValidationError(
                 _("This form could not be accepted. Please try again."), code="honeypot"
             )
-        if (
-            not organisation
-            and not cleaned.get("organisation_name")
-            and not self.errors.get("organisation")
-        ):
+        name = cleaned.get("organisation_name")
+        cleaned["organisation"] = Organisation.objects.active_members().matching(name).first()
+        if self.event.is_members_only and name and cleaned["organisation"] is None:
             self.add_error(
                 "organisation_name",
-                _("Choose your member organisation or type the name of your organisation."),
-            )
-        if self.event.is_members_only and not organisation and "organisation" not in self.errors:
-            self.add_error(
-                "organisation",
                 _("This event is for CCC member organisations only. Choose your organisation."),
             )
         return cleaned

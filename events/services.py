@@ -294,17 +294,26 @@ def registrations_mark_attended(*, registrations) -> int:
     )
 
 
-def event_message_registrants(*, event: Event, subject: str, body: str, statuses) -> int:
+def event_message_registrants(*, event: Event, subject: str, body: str, statuses, user=None) -> int:
     """Queue an email from staff to the event's registrants in `statuses`; returns how many
-    will receive it. Sent by Celery after commit, over one SMTP connection."""
+    will receive it. Sent by Celery after commit over one SMTP connection, its progress kept
+    as a staff job."""
+    from ccc_portal.jobs import job_start
+
     from .tasks import send_event_message
 
     recipient_ids = list(
         event.registrations.filter(status__in=statuses).values_list("pk", flat=True)
     )
     if recipient_ids:
+        job = job_start(
+            title=_("Message “%(subject)s” to registrants of %(event)s")
+            % {"subject": subject, "event": event.title},
+            total=len(recipient_ids),
+            user=user,
+        )
         transaction.on_commit(
-            lambda: send_event_message.delay(event.pk, subject, body, recipient_ids)
+            lambda: send_event_message.delay(event.pk, subject, body, recipient_ids, job.pk)
         )
     return len(recipient_ids)
 

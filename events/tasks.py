@@ -10,6 +10,10 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ccc_portal.jobs import job_finish, job_progress, job_running
 
 from . import outbox
 from .emails import notice_email, reminder_email
@@ -25,6 +29,9 @@ OUTBOXES = {
 CONNECTION_ERRORS = (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError)
 # Bounds one sweep's work; what is left waits for the next minute.
 SWEEP_MAX_BATCHES = 200
+# Claimed rows waiting for a worker, at most: claims must be sent well within the claim
+# timeout, or the next sweeps would take them over while they still sit in the queue.
+MAX_IN_FLIGHT = 20 * outbox.BATCH_SIZE
 
 
 @shared_task(bind=True, max_retries=outbox.MAX_ATTEMPTS, acks_late=True)
@@ -64,21 +71,31 @@ def sweep_outbox():
     scheduled = reminders_schedule()
     dispatched = 0
     for model_name, (model, _build) in OUTBOXES.items():
-        for _ in range(SWEEP_MAX_BATCHES):
+        # Fresh claims only: stale ones (a dead worker's) are there to be taken over.
+        in_flight = model.objects.filter(
+            status=model.Status.CLAIMED,
+            claimed_at__gte=timezone.now() - outbox.CLAIM_TIMEOUT,
+        ).count()
+        for _batch in range(SWEEP_MAX_BATCHES):
+            if in_flight >= MAX_IN_FLIGHT:
+                break
             token, ids = outbox.claim_batch(model)
             if not ids:
                 break
             deliver_outbox.delay(model_name, ids, str(token))
             dispatched += len(ids)
+            in_flight += len(ids)
     return {"reminders_scheduled": scheduled, "dispatched": dispatched}
 
 
 @shared_task(acks_late=False, time_limit=30 * 60, soft_time_limit=29 * 60)
-def send_event_message(event_id, subject, body, registration_ids):
+def send_event_message(event_id, subject, body, registration_ids, job_id=None):
     """Staff's message to registrants. Not retried as a whole (that would send twice to those
     already reached); a failure for one address is counted and the rest go on."""
     registrations = Registration.objects.filter(event_id=event_id, pk__in=registration_ids)
     sent = failed = 0
+    if job_id:
+        job_running(job_id)
     with get_connection() as connection:
         for registration in registrations.iterator():
             message = EmailMessage(
@@ -93,5 +110,13 @@ def send_event_message(event_id, subject, body, registration_ids):
                 sent += 1
             except (smtplib.SMTPException, OSError):
                 failed += 1
+            if job_id:
+                job_progress(job_id, sent + failed)
     logger.info("Message to registrants of event %s: %s sent, %s failed", event_id, sent, failed)
+    if job_id:
+        job_finish(
+            job_id,
+            done=sent + failed,
+            outcome=_("%(sent)d sent, %(failed)d failed.") % {"sent": sent, "failed": failed},
+        )
     return {"sent": sent, "failed": failed}

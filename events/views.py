@@ -24,8 +24,10 @@ from .services import (
     waiting_position,
 )
 
-# How far back the subscription feed reaches, so calendar apps keep recent events.
+# How far back the subscription feed reaches, so calendar apps keep recent events, and how many
+# events it carries at most (the nearest ones), so that it stays small for phones.
 FEED_PAST_DAYS = 90
+FEED_MAX_EVENTS = 500
 
 
 def public_events():
@@ -119,7 +121,7 @@ def event_ics(request, slug):
 def event_feed(request):
     """Subscription feed: upcoming events and those of the last FEED_PAST_DAYS days."""
     since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
-    events = public_events().filter(ends_at__gte=since).order_by("starts_at")
+    events = public_events().filter(ends_at__gte=since).order_by("starts_at")[:FEED_MAX_EVENTS]
     language = _ics_language(request)
     content = event_calendar(events, language=language, name=settings.PORTAL_NAME)
     return _ics_response(content, "ccc-events.ics")

@@ -71,6 +71,16 @@ class OrganisationQuerySet(models.QuerySet):
     def active_members(self):
         return self.filter(membership_status=Organisation.MembershipStatus.ACTIVE)
 
+    def matching(self, name):
+        """The organisations whose acronym, English or Khmer name is exactly `name`."""
+        text = normalise_text(name)
+        if not text:
+            return self.none()
+        typed = str(name).strip()
+        return self.filter(
+            Q(acronym__iexact=text) | Q(name_en__iexact=text) | Q(name_km__in=[text, typed])
+        ).order_by("pk")
+
     def search(self, query):
         """Substring match on both languages' names and the acronym.
 

@@ -118,8 +118,14 @@ class BilingualNameMixin:
                 errors.setdefault(field, []).append(message)
         super().validate_instance(instance, errors, validate_unique)
 
+    def before_import(self, dataset, **kwargs):
+        # A file of new records may leave the slug column out: it comes from the English name.
+        if "slug" not in (dataset.headers or []) and "name_en" in (dataset.headers or []):
+            dataset.append_col(lambda row: "", header="slug")
+        super().before_import(dataset, **kwargs)
+
     def before_import_row(self, row, **kwargs):
-        # A new record may leave its slug out: it comes from the English name (slugify
+        # A new record may leave its slug empty: it comes from the English name (slugify
         # destroys Khmer).
         if not row.get("slug") and row.get("name_en"):
             row["slug"] = slugify(row["name_en"])

@@ -5,15 +5,27 @@ import from."""
 import tablib
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ImportForm
 
+from ccc_portal.jobs import job_start
+
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+
+
+class QueuedImport:
+    """What process_dataset returns when a confirmed import went to a worker."""
+
+    def __init__(self, job):
+        self.job = job
 
 
 class LimitedImportForm(ImportForm):
@@ -42,8 +54,40 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     to_encoding = "utf-8-sig"
     import_form_class = LimitedImportForm
     import_template_name = "admin/spreadsheet_import.html"
+    # Staff see what is wrong, not Python tracebacks.
+    import_error_display = ("message",)
     # One example row for the downloadable template, with both languages filled in.
     import_sample_row = {}
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        """Big imports (more than IMPORT_IN_BACKGROUND_ROWS rows) run in a Celery worker,
+        with their progress shown under Staff jobs; small ones run at once."""
+        if len(dataset) <= settings.IMPORT_IN_BACKGROUND_ROWS:
+            return super().process_dataset(dataset, form, request, **kwargs)
+        from .tasks import import_spreadsheet
+
+        resource_class = self.choose_import_resource_class(form, request)
+        title = _("Import of %(count)d %(name)s from %(file)s") % {
+            "count": len(dataset),
+            "name": self.opts.verbose_name_plural,
+            "file": form.cleaned_data.get("original_file_name", ""),
+        }
+        job = job_start(title=title, total=len(dataset), user=request.user)
+        path = f"{resource_class.__module__}.{resource_class.__qualname__}"
+        transaction.on_commit(
+            lambda: import_spreadsheet.delay(job.pk, path, dataset.export("json"), request.user.pk)
+        )
+        return QueuedImport(job)
+
+    def process_result(self, result, request):
+        if isinstance(result, QueuedImport):
+            self.message_user(
+                request,
+                _("The import runs in the background; follow it under Staff jobs."),
+                messages.INFO,
+            )
+            return redirect("admin:ccc_portal_staffjob_change", result.job.pk)
+        return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, error):
         if isinstance(error, UnicodeDecodeError):

@@ -239,7 +239,13 @@ def test_ccc_staff_hold_every_permission_of_the_register_even_for_later_models(d
     staff = set(Group.objects.get(name="CCC staff").permissions.all())
     everything = set(
         Permission.objects.filter(
-            content_type__app_label__in=["members", "networks", "events", "django_celery_beat"]
+            content_type__app_label__in=[
+                "members",
+                "networks",
+                "events",
+                "django_celery_beat",
+                "ccc_portal",
+            ]
         )
     )
     assert staff == everything

@@ -125,12 +125,30 @@ def test_members_only_events_refuse_non_members(client):
     response = register(client, event)
     assert response.status_code == 400
     assert "member organisations only" in response.text
-    response = register(client, event, organisation=str(lapsed.pk))
-    assert response.status_code == 400  # not offered: only active members are choices
-    member = OrganisationFactory()
-    response = register(client, event, organisation=str(member.pk), organisation_name="")
+    response = register(client, event, organisation_name=lapsed.acronym)
+    assert response.status_code == 400  # only active members count
+    member = OrganisationFactory(name_en="Kampot Farmers", acronym="KFA")
+    response = register(client, event, organisation_name="kfa")
     assert response.status_code == 302
-    assert Registration.objects.get().organisation == member
+    registration = Registration.objects.get()
+    assert registration.organisation == member and registration.organisation_name == ""
+
+
+def test_a_typed_member_name_links_the_member_and_others_stay_free_text(client):
+    event = EventFactory()
+    member = OrganisationFactory(name_en="Kampot Farmers", name_km="សមាគមកសិករកំពត")
+    register(client, event, organisation_name="សមាគមកសិករកំពត")
+    register(client, event, email="other@example.org", organisation_name="Village Group")
+    linked, free = Registration.objects.order_by("pk")
+    assert linked.organisation == member
+    assert free.organisation is None and free.organisation_name == "Village Group"
+
+
+def test_the_form_suggests_member_names_while_typing(client):
+    OrganisationFactory(name_en="Kampot Farmers", acronym="KFA")
+    event = EventFactory()
+    text = client.get(f"/en/events/{event.slug}/register/").text
+    assert 'list="member-organisations"' in text and 'value="Kampot Farmers"' in text
 
 
 def test_khmer_errors_for_bad_input(client):
@@ -150,8 +168,7 @@ def test_khmer_errors_for_bad_input(client):
         {"full_name": "x" * 151},
         {"email": "nope"},
         {"gender": "unknown"},
-        {"organisation": "999999"},
-        {"organisation": "abc"},
+        {"organisation_name": "x" * 300},
         {"phone": "+1 555 123 4567"},
         {"consent": ""},
         {"organisation_name": ""},

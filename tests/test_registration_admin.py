@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core import mail
 
+from ccc_portal.models import StaffJob
 from events.models import Registration
 from events.tasks import send_event_message
 from tests.factories import EventFactory, OrganisationFactory, RegistrationFactory
@@ -157,6 +158,7 @@ def test_message_to_registrants_goes_through_celery_to_each(
     assert "on its way to 2 people" in response.text
     (args,) = queued
     assert send_event_message(*args) == {"sent": 2, "failed": 0}
+    assert StaffJob.objects.get().status == "done"
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in seated)
 
 

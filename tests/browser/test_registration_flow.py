@@ -13,7 +13,7 @@ def test_register_confirm_and_cancel_from_the_email(site, page, tasks_inline):
     page.get_by_role("link", name="ចុះឈ្មោះ").first.click()
     assert axe_violations(page) == []
     page.get_by_label("ឈ្មោះពេញ").fill("សុខ ដារ៉ា")
-    page.get_by_label("អង្គការ (បើមិនមែនជាសមាជិក)").fill("ក្រុមគាំទ្រភូមិ")
+    page.locator("#id_organisation_name").fill("ក្រុមគាំទ្រភូមិ")
     page.get_by_label("ភេទ").select_option("female")
     page.get_by_label("អ៊ីមែល").fill("dara@example.org")
     page.get_by_label("លេខទូរស័ព្ទ").fill("012 345 678")
