@@ -43,6 +43,10 @@ def claimable(model, now):
     )
 
 
+def claimable_exists(model, now=None):
+    return model.objects.filter(claimable(model, now or timezone.now())).exists()
+
+
 def claim_batch(model, *, now=None, limit=BATCH_SIZE, queryset=None):
     """Claim up to `limit` rows for this caller and return their ids.
 

@@ -61,6 +61,9 @@ def deliver_outbox(self, model_name, ids=None, token=None):
         raise self.retry(
             exc=error, countdown=countdown, args=(model_name, ids, str(token))
         ) from error
+    if outbox.claimable_exists(model):
+        # Keep the pipeline full between sweeps: a worker that finished a batch takes the next.
+        deliver_outbox.delay(model_name)
     return {"sent": sent, "failed": failed}
 
 
