@@ -290,26 +290,39 @@ async def register_once(path, index):
     return status, latency
 
 
-def registration_load():
-    from django.utils import timezone
+def bench_event(slug, title_en, title_km, *, starts_at, capacity):
+    """A published event of the bench's own, emptied of registrations."""
+    from events.models import Event
 
-    from events.models import Event, Registration
-
-    seats = 10
-    start = timezone.now() + datetime.timedelta(days=30)
     event, _ = Event.objects.update_or_create(
-        slug="bench-load-registration",
+        slug=slug,
         defaults={
-            "title_en": "Load test forum",
-            "title_km": "វេទិកាសាកល្បង",
+            "title_en": title_en,
+            "title_km": title_km,
             "event_type_id": Event.objects.filter(slug__startswith="bench-").first().event_type_id,
-            "starts_at": start,
-            "ends_at": start + datetime.timedelta(hours=2),
+            "starts_at": starts_at,
+            "ends_at": starts_at + datetime.timedelta(hours=2),
             "status": "published",
-            "capacity": seats,
+            "capacity": capacity,
         },
     )
     event.registrations.all().delete()
+    return event
+
+
+def registration_load():
+    from django.utils import timezone
+
+    from events.models import Registration
+
+    seats = 10
+    event = bench_event(
+        "bench-load-registration",
+        "Load test forum",
+        "វេទិកាសាកល្បង",
+        starts_at=timezone.now() + datetime.timedelta(days=30),
+        capacity=seats,
+    )
     path = f"/en/events/{event.slug}/register/"
 
     async def everyone():
@@ -343,7 +356,7 @@ def reminders_run(count):
     from aiosmtpd.controller import Controller
     from django.utils import timezone
 
-    from events.models import Event, Registration, ReminderDelivery, ReminderRule
+    from events.models import Registration, ReminderDelivery, ReminderRule
     from events.tasks import sweep_outbox
 
     received = Counter()
@@ -356,19 +369,9 @@ def reminders_run(count):
             return "250 OK"
 
     start = timezone.now() + datetime.timedelta(hours=1)
-    event, _ = Event.objects.update_or_create(
-        slug="bench-reminders",
-        defaults={
-            "title_en": "Reminder load",
-            "title_km": "ការរំលឹកសាកល្បង",
-            "event_type_id": Event.objects.filter(slug__startswith="bench-").first().event_type_id,
-            "starts_at": start,
-            "ends_at": start + datetime.timedelta(hours=2),
-            "status": "published",
-            "capacity": None,
-        },
+    event = bench_event(
+        "bench-reminders", "Reminder load", "ការរំលឹកសាកល្បង", starts_at=start, capacity=None
     )
-    event.registrations.all().delete()
     ReminderRule.objects.get_or_create(event=event, offset=datetime.timedelta(hours=2))
     registered = start - datetime.timedelta(days=3)
     Registration.objects.bulk_create(

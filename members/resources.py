@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from .models import Contact, Organisation, Province, Sector, normalise_text
@@ -101,22 +102,28 @@ def choice_field(name, choices, required=False):
     )
 
 
-class BilingualNameMixin:
-    """Rows must name the record in both languages; a clear message says which is missing."""
+class RequiredFieldsMixin:
+    """Columns a row must fill, each with the message that says so (model fields that may be
+    blank in a form still need a value in an import)."""
 
-    name_fields = ("name_km", "name_en")
+    required_fields = {}
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        for field in self.name_fields:
-            if not (getattr(instance, field) or "").strip():
-                message = (
-                    _("The Khmer name is missing.")
-                    if field.endswith("_km")
-                    else _("The English name is missing.")
-                )
-                errors.setdefault(field, []).append(message)
+        for field, message in self.required_fields.items():
+            value = getattr(instance, instance._meta.get_field(field).attname)
+            if value is None or not str(value).strip():
+                errors.setdefault(field, []).append(str(message))
         super().validate_instance(instance, errors, validate_unique)
+
+
+class BilingualNameMixin(RequiredFieldsMixin):
+    """Rows must name the record in both languages; a clear message says which is missing."""
+
+    required_fields = {
+        "name_km": gettext_lazy("The Khmer name is missing."),
+        "name_en": gettext_lazy("The English name is missing."),
+    }
 
     def before_import(self, dataset, **kwargs):
         # A file of new records may leave the slug column out: it comes from the English name.
@@ -194,7 +201,9 @@ class OrganisationBySlugOrAcronymWidget(widgets.ForeignKeyWidget):
         return organisation
 
 
-class ContactResource(resources.ModelResource):
+class ContactResource(RequiredFieldsMixin, resources.ModelResource):
+    required_fields = {"full_name": gettext_lazy("This column cannot be empty.")}
+
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
@@ -216,9 +225,3 @@ class ContactResource(resources.ModelResource):
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        if not (instance.full_name or "").strip():
-            errors.setdefault("full_name", []).append(_("This column cannot be empty."))
-        super().validate_instance(instance, errors, validate_unique)

@@ -1,6 +1,7 @@
 """Spreadsheet import and export for networks, memberships and MoUs (see members.resources)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from members.resources import (
@@ -14,6 +15,10 @@ from .models import MoU, NetworkMembership, ProvincialNetwork
 
 
 class ProvincialNetworkResource(BilingualNameMixin, resources.ModelResource):
+    required_fields = {
+        **BilingualNameMixin.required_fields,
+        "province": gettext_lazy("This column cannot be empty."),
+    }
     province = fields.Field(attribute="province", column_name="province", widget=ProvinceWidget())
     status = choice_field("status", ProvincialNetwork.Status.choices, required=True)
 
@@ -36,12 +41,6 @@ class ProvincialNetworkResource(BilingualNameMixin, resources.ModelResource):
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        if instance.province_id is None:
-            errors.setdefault("province", []).append(_("This column cannot be empty."))
-        super().validate_instance(instance, errors, validate_unique)
 
 
 class NetworkWidget(widgets.ForeignKeyWidget):
