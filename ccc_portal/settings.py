@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "simple_history",
+    "core",
     "members",
     "networks",
     "events",
