@@ -5,6 +5,7 @@ the portal runs on its embedded defaults (SQLite, kombu's filesystem broker unde
 written to var/mail/); production sets DEBUG off and must then provide a real SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "core",
     "members",
     "networks",
@@ -82,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the language is known (it is in the URL) and before any view work.
-    "ccc_portal.page_cache.AnonymousPageCacheMiddleware",
+    "core.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,6 +92,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: locks the admin login after repeated failures.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out user and address before any password
+    # check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "ccc_portal.urls"
@@ -114,11 +125,21 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 # PostgreSQL in production and CI (DATABASE_URL); SQLite under var/ as the embedded default.
-if not os.environ.get("DATABASE_URL"):
+# Production must say which database it uses: without DEBUG, a missing DATABASE_URL is an
+# error, never a silent SQLite file.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be set when DEBUG is off, for example "
+            "postgres://ccc_portal:password@127.0.0.1:5432/ccc_portal. "
+            "For development, set DEBUG=1 (make run does) to use SQLite under var/."
+        )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        DATABASE_URL,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
@@ -126,20 +147,38 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------------------
-# The web tier keeps no state of its own: sessions live in the database, the cache in Redis
-# when REDIS_CACHE_URL is set (several gunicorn hosts), otherwise in the process.
-if os.environ.get("REDIS_CACHE_URL"):
+# The web tier keeps no state of its own: sessions live in the database, the cache in Redis,
+# shared by every web process (cached pages and rate-limit counters must be the same in all of
+# them). REDIS_CACHE_URL names it; when unset and the broker is Redis, the cache takes the next
+# database number on the broker's server (never the broker's own: clearing the cache flushes
+# its database). Only with neither (development) is the cache per process.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+
+
+def _next_redis_database(url):
+    scheme, _sep, rest = url.partition("://")
+    address, _slash, database = rest.partition("/")
+    number = int(database.split("?")[0] or 0)
+    return f"{scheme}://{address}/{(number + 1) % 16}"
+
+
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "")
+if not REDIS_CACHE_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    REDIS_CACHE_URL = _next_redis_database(CELERY_BROKER_URL)
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_CACHE_URL"],
+            "LOCATION": REDIS_CACHE_URL,
+            # A cache that does not answer quickly is treated as down (core/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Public pages kept for anonymous visitors this many seconds at most (0 turns it off); any
-# change to the register drops them at once (ccc_portal/page_cache.py).
+# change to what they show drops them at once (core/page_cache.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
 
 # --- Passwords --------------------------------------------------------------------------------
@@ -206,7 +245,6 @@ STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS")
 # --- Celery -----------------------------------------------------------------------------------
 # Redis in production and CI; the embedded default is kombu's filesystem transport, which needs
 # no server, so `make run` can start a worker and beat beside the web server.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_folder = VAR_DIR / "celery" / "broker"
@@ -255,6 +293,20 @@ if not DEBUG:
     # Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto.
     if env_bool("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# the rate limit and the login lockout then count the visitor's address, not the proxy's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# The admin login (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked out for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/login_locked_out.html"
+AXES_VERBOSE = False
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

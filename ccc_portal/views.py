@@ -4,6 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from core.cache import cache_is_up
 from events.models import Event
 from members.models import Organisation, Province
 from networks.models import ProvincialNetwork
@@ -12,7 +13,12 @@ from .celery import app as celery_app
 
 
 def home(request):
-    upcoming = Event.objects.published().upcoming().select_related("event_type")[:4]
+    upcoming = (
+        Event.objects.published()
+        .upcoming()
+        .with_registration_counts()
+        .select_related("event_type")[:4]
+    )
     context = {
         "upcoming_events": upcoming,
         "active_member_count": Organisation.objects.active_members().count(),
@@ -47,8 +53,9 @@ def _broker_ok():
 
 @never_cache
 def health(request):
-    """Liveness for load balancers and monitoring: 200 when the database and broker answer."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    """Liveness for load balancers and monitoring: 200 when the database, the broker and the
+    shared cache answer, 503 with the same JSON when one does not (never a 500)."""
+    checks = {"database": _database_ok(), "broker": _broker_ok(), "cache": cache_is_up()}
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "error"}
     body.update({name: "ok" if ok else "down" for name, ok in checks.items()})

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from ccc_portal.localization import weekday_names
-from ccc_portal.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 
 from . import calendar as month_calendar
 from .filters import EventFilter

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = _("Networks")
+
+    def ready(self):
+        from core.page_cache import drop_cached_pages_on_change
+
+        # What the public pages show: a change drops cached pages (core/page_cache.py).
+        public_models = ("ProvincialNetwork", "NetworkMembership", "MoU", "SupportProject")
+        drop_cached_pages_on_change(*map(self.get_model, public_models))

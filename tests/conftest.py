@@ -118,3 +118,71 @@ def tasks_inline(monkeypatch):
         "delay",
         lambda *args: tasks.deliver_outbox.apply(args=args).get(disable_sync_subtasks=False),
     )
+
+
+def database_url_of_this_test_run():
+    """The URL of the database this test run uses (the test database), for subprocesses."""
+    db = connection.settings_dict
+    assert connection.vendor == "postgresql", "a second process cannot share SQLite in memory"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def live_gunicorn(transactional_db):
+    """The portal under gunicorn with three workers, on this test run's database, broker and
+    shared cache, with the page cache on; returns get(path) -> (headers, body)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from tests.helpers import closed_port
+
+    port = closed_port()
+    cache_url = settings.CACHES["default"].get("LOCATION", "")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ccc_portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": database_url_of_this_test_run(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "REDIS_CACHE_URL": cache_url,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "PAGE_CACHE_SECONDS": "60",
+    }
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "ccc_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def get(path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return dict(response.headers), response.read().decode()
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            get("/robots.txt")
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("gunicorn did not start")
+            time.sleep(0.2)
+    yield get
+    server.terminate()
+    server.wait(timeout=10)

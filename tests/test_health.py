@@ -6,7 +6,7 @@ from ccc_portal import views
 def test_health_reports_database_and_broker(client, db):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "ok"}
 
 
 def test_health_is_503_when_the_broker_is_down(client, db):

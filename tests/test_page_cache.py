@@ -49,3 +49,74 @@ def test_forms_personal_pages_and_visitors_with_messages_are_never_cached(client
     client.get("/en/events/")
     client.cookies["messages"] = "anything"
     assert "X-Page-Cache" not in client.get("/en/events/")
+
+
+def test_a_cached_page_keeps_the_headers_of_the_page_it_came_from(client, page_cache):
+    EventFactory()
+    fresh = client.get("/en/events/")
+    cached = client.get("/en/events/")
+    assert cached["X-Page-Cache"] == "hit"
+    for header in ("X-Frame-Options", "Content-Type", "Content-Language", "Vary"):
+        assert cached.get(header) == fresh.get(header), header
+    assert cached["X-Frame-Options"] == "DENY"
+
+
+def test_sending_a_thousand_reminders_leaves_cached_pages_in_place(
+    client, page_cache, tasks_inline, mailoutbox
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from events.models import Registration, ReminderRule
+    from events.tasks import sweep_outbox
+
+    now = timezone.now()
+    event = EventFactory(capacity=None, starts_at=now + datetime.timedelta(hours=1))
+    ReminderRule.objects.create(event=event, offset=datetime.timedelta(hours=2))  # due now
+    Registration.objects.bulk_create(
+        RegistrationFactory.build_batch(
+            1000, event=event, created_at=now - datetime.timedelta(days=1)
+        )
+    )
+    client.get("/en/events/")
+    assert client.get("/en/events/")["X-Page-Cache"] == "hit"
+    sweep_outbox()
+    assert len(mailoutbox) == 1000
+    assert client.get("/en/events/")["X-Page-Cache"] == "hit"
+
+
+def test_an_update_to_a_watched_model_through_the_service_drops_cached_pages(client, page_cache):
+    """Staff saving through the admin go through save(): the public page changes at once."""
+    event = EventFactory(title_en="Old title")
+    client.get(event.get_absolute_url())
+    event.title_en = "New title"
+    event.save()
+    assert "New title" in client.get(event.get_absolute_url()).text
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_staff_edit_reaches_every_web_process_sharing_the_cache(postgresql, live_gunicorn):
+    """Three gunicorn workers on the shared Redis cache: once staff change an event, no
+    worker serves the old page, although each had it cached."""
+    event = EventFactory(title_en="Before the edit")
+    url = f"/en/events/{event.slug}/"
+    before = [live_gunicorn(url) for _ in range(12)]
+    assert all("Before the edit" in body for _headers, body in before)
+    assert any(headers.get("X-Page-Cache") == "hit" for headers, _body in before)
+    event.title_en = "After the edit"
+    event.save()
+    after = [live_gunicorn(url) for _ in range(12)]
+    assert all("After the edit" in body for _headers, body in after)
+
+
+def test_a_notice_written_to_the_outbox_drops_nothing(client, page_cache):
+    from events.models import RegistrationNotice
+    from events.services import notice_queue
+
+    registration = RegistrationFactory()
+    client.get("/en/events/")
+    assert client.get("/en/events/")["X-Page-Cache"] == "hit"
+    notice_queue(registration=registration, kind=RegistrationNotice.Kind.EXISTING)
+    assert client.get("/en/events/")["X-Page-Cache"] == "hit"

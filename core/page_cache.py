@@ -1,0 +1,96 @@
+"""Whole-page caching of public pages for anonymous visitors, per URL (and so per language),
+dropped as soon as data that public pages show changes.
+
+The whole response is kept (Django's cache pickles it, headers included), so a page served
+from the cache carries the same headers as the page it was cached from. Keys are versioned
+with Django's cache versions: a change to a watched model bumps one shared version number, so
+every web process sharing the cache (Redis) renders afresh on its next request. Outbox,
+delivery and job rows are not watched: sending 1,000 reminders drops nothing.
+
+Only safe responses are kept: GET requests without a session or messages cookie, status 200,
+no cookie set, no CSRF token used on the page (a form), nothing under /admin/ or the
+registrant's own pages. When the cache is down, pages are served uncached.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .cache import cache_call_or
+
+VERSION_KEY = "page-cache-version"
+PERSONAL_COOKIES = ("sessionid", "messages")
+UNCACHED_PARTS = ("/admin/", "/registrations/", "/register/")
+
+
+def current_version():
+    return cache_call_or(None, "get_or_set", VERSION_KEY, 1, timeout=None)
+
+
+def invalidate(**kwargs):
+    """Drop every cached page: the next request in any web process renders afresh."""
+    if cache_call_or(None, "add", VERSION_KEY, 2, timeout=None):
+        return
+    cache_call_or(None, "incr", VERSION_KEY)
+
+
+def drop_cached_pages_on_change(*models):
+    """Watch `models`: any save, delete or many-to-many change of theirs drops cached pages.
+
+    Each app calls this in ready() for the models its public pages show. Writes through
+    QuerySet.update() send no signal: a service that changes public data that way calls
+    invalidate() itself.
+    """
+    for model in models:
+        uid = f"page-cache-{model._meta.label}"
+        post_save.connect(invalidate, sender=model, dispatch_uid=uid)
+        post_delete.connect(invalidate, sender=model, dispatch_uid=uid)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(invalidate, sender=field.remote_field.through, dispatch_uid=uid)
+
+
+def _cacheable_request(request):
+    return (
+        request.method == "GET"
+        and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+        and not any(part in request.path for part in UNCACHED_PARTS)
+    )
+
+
+def _cacheable_response(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-cache" not in response.get("Cache-Control", "")
+    )
+
+
+def _key(request):
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{digest}"
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not _cacheable_request(request):
+            return self.get_response(request)
+        version = current_version()
+        if version is None:  # the cache is down: serve the page as it is
+            return self.get_response(request)
+        key = _key(request)
+        cached = cache_call_or(None, "get", key, version=version)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if _cacheable_response(request, response):
+            cache_call_or(None, "set", key, response, seconds, version=version)
+        return response
