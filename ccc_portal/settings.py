@@ -330,9 +330,19 @@ from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
 
 EXPORT_FORMATS = [XLSX, CSV]
 IMPORT_FORMATS = [XLSX, CSV]
-# A cell starting with = + - @ is written as text, so a spreadsheet never runs it as a formula.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formulas are neutralised by core.spreadsheets (called by members.spreadsheets' export mixin):
+# a quote before any text starting with = + - @, a tab or a carriage return. The library's own
+# escaping only strips a leading "=" (so "+cmd|..." and "@SUM(...)" pass) and turns every cell,
+# numbers included, into text: it stays off.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Unset, these let every staff login import and export every model. Import needs the model's
+# "change" right here, and both "add" and "change" in our admins (members.spreadsheets);
+# export needs "view".
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Largest spreadsheet staff may upload (bytes).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 # Confirmed imports with more rows than this run in a Celery worker, with their progress shown.
 IMPORT_IN_BACKGROUND_ROWS = env_int("IMPORT_IN_BACKGROUND_ROWS", 1000)
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
+from core.spreadsheets import neutralise_row
+
 from .history import HistoryAdmin
 from .models import Contact, MembershipDues, Organisation, Province, Sector
 from .resources import ContactResource, OrganisationResource
@@ -135,6 +137,16 @@ class ContactAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
         "is_public": "0",
     }
 
+    def get_export_queryset(self, request):
+        """Only those with "Can see contacts that are not public" (the "CCC staff" group,
+        superusers) export contacts that are not public. Anyone else allowed to export
+        contacts gets the public ones only, with every column: those are shown on the public
+        pages already, and a sheet with the same columns imports again unchanged."""
+        queryset = super().get_export_queryset(request)
+        if request.user.has_perm("members.view_private_contact"):
+            return queryset
+        return queryset.filter(is_public=True)
+
 
 class MembershipDuesForm(forms.ModelForm):
     class Meta:
@@ -188,13 +200,15 @@ class MembershipDuesAdmin(admin.ModelAdmin):
             writer.writerow(["name_km", "name_en", "acronym", "member_since", "unpaid_years"])
             for organisation in lapsed:
                 writer.writerow(
-                    [
-                        organisation.name_km,
-                        organisation.name_en,
-                        organisation.acronym,
-                        organisation.member_since or "",
-                        " ".join(map(str, sorted(years))),
-                    ]
+                    neutralise_row(
+                        [
+                            organisation.name_km,
+                            organisation.name_en,
+                            organisation.acronym,
+                            organisation.member_since or "",
+                            " ".join(map(str, sorted(years))),
+                        ]
+                    )
                 )
             return response
         context = {

@@ -242,6 +242,7 @@ class Contact(models.Model):
         ordering = ["-is_primary", "full_name"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        permissions = [("view_private_contact", _("Can see contacts that are not public"))]
 
     def __str__(self):
         return self.full_name

@@ -1,11 +1,22 @@
-"""What every staff spreadsheet screen in the admin shares: CSV written with a byte-order mark
-(so spreadsheet programs show Khmer), a size limit on uploads, and a sample file to start an
-import from."""
+"""What every staff spreadsheet screen in the admin shares: who may import and export, cells
+that cannot run as formulas, CSV written with a byte-order mark (so spreadsheet programs show
+Khmer), a size limit on uploads, and a sample file to start an import from.
+
+Every ModelAdmin that imports or exports uses SpreadsheetExportMixin or
+SpreadsheetImportExportMixin, so these rules hold for all of them
+(tests/test_staff_url_permissions.py walks every such admin):
+
+- export needs the model's view permission;
+- import (and its sample file) needs both its add and its change permission, since an import
+  creates some rows and overwrites others;
+- every exported cell goes through core.spreadsheets.neutralise_formula.
+"""
 
 import tablib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
@@ -17,8 +28,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ImportForm
 
 from ccc_portal.jobs import job_start
-
-IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+from core.spreadsheets import neutralise_dataset
 
 
 class QueuedImport:
@@ -31,12 +41,12 @@ class QueuedImport:
 class LimitedImportForm(ImportForm):
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > IMPORT_MAX_BYTES:
+        if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files."),
                 params={
                     "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(IMPORT_MAX_BYTES),
+                    "limit": filesizeformat(settings.IMPORT_MAX_BYTES),
                 },
             )
         name = upload.name.lower()
@@ -45,19 +55,38 @@ class LimitedImportForm(ImportForm):
         return upload
 
 
+def _has_model_permission(request, opts, action):
+    codename = get_permission_codename(action, opts)
+    return request.user.has_perm(f"{opts.app_label}.{codename}")
+
+
 class SpreadsheetExportMixin(ExportMixin):
     # A byte-order mark: Excel otherwise reads UTF-8 CSV as a legacy code page and garbles Khmer.
     to_encoding = "utf-8-sig"
 
+    def has_export_permission(self, request):
+        # Not left to IMPORT_EXPORT_EXPORT_PERMISSION_CODE alone: without that setting the
+        # library lets every staff login export everything.
+        return _has_model_permission(request, self.opts, "view")
 
-class SpreadsheetImportExportMixin(ImportExportMixin):
-    to_encoding = "utf-8-sig"
+    def get_data_for_export(self, request, queryset, **kwargs):
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        return neutralise_dataset(dataset)
+
+
+class SpreadsheetImportExportMixin(SpreadsheetExportMixin, ImportExportMixin):
     import_form_class = LimitedImportForm
     import_template_name = "admin/spreadsheet_import.html"
     # Staff see what is wrong, not Python tracebacks.
     import_error_display = ("message",)
     # One example row for the downloadable template, with both languages filled in.
     import_sample_row = {}
+
+    def has_import_permission(self, request):
+        """An import adds rows and overwrites others: it needs both rights."""
+        return _has_model_permission(request, self.opts, "add") and _has_model_permission(
+            request, self.opts, "change"
+        )
 
     def process_dataset(self, dataset, form, request, **kwargs):
         """Big imports (more than IMPORT_IN_BACKGROUND_ROWS rows) run in a Celery worker,
@@ -118,6 +147,7 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         headers = [field.column_name for field in resource.get_import_fields()]
         data = tablib.Dataset(headers=headers)
         data.append([self.import_sample_row.get(header, "") for header in headers])
+        data = neutralise_dataset(data)
         if extension == "csv":
             content = data.export("csv").encode("utf-8-sig")
             content_type = "text/csv; charset=utf-8"

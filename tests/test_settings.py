@@ -75,7 +75,8 @@ def test_without_debug_static_files_get_the_manifest_production_needs():
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DEBUG"}
     code = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
     result = run_manage("shell", "-c", code, env=env)
-    assert result.stdout.strip().splitlines()[-1] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    backend = result.stdout.strip().splitlines()[-1]
+    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
 def test_a_redis_broker_brings_a_shared_cache_on_the_next_database():

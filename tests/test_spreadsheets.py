@@ -278,4 +278,5 @@ def test_export_neutralises_formulas_in_cells(client, staff_user):
         {"format": CSV_FORMAT, "organisationresource_name_en": "on"},
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert not rows[1][0].startswith("=")
+    # Quoted as text (OWASP), the rest kept: tests/test_export_safety.py covers every payload.
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","click")'
