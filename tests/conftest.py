@@ -128,9 +128,10 @@ def database_url_of_this_test_run():
 
 
 @pytest.fixture
-def live_gunicorn(transactional_db):
-    """The portal under gunicorn with three workers, on this test run's database, broker and
-    shared cache, with the page cache on; returns get(path) -> (headers, body)."""
+def live_gunicorn(transactional_db, tmp_path):
+    """The portal under gunicorn with three workers, on this test run's database and broker,
+    with the page cache on and no cache URL (so the cache is the one the broker implies);
+    returns get(path) -> (headers, body)."""
     import subprocess
     import sys
     import time
@@ -140,20 +141,26 @@ def live_gunicorn(transactional_db):
     from tests.helpers import closed_port
 
     port = closed_port()
-    cache_url = settings.CACHES["default"].get("LOCATION", "")
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key != "REDIS_CACHE_URL"},
         "DJANGO_SETTINGS_MODULE": "ccc_portal.settings",
         "DEBUG": "0",
         "SECRET_KEY": settings.SECRET_KEY,
         "DATABASE_URL": database_url_of_this_test_run(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "REDIS_CACHE_URL": cache_url,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "PAGE_CACHE_SECONDS": "60",
+        "STATIC_ROOT": str(tmp_path / "static"),
     }
     root = Path(__file__).resolve().parent.parent
+    # Production serves fingerprinted static files from a manifest that collectstatic writes.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=root,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
