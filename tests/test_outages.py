@@ -44,7 +44,9 @@ class Broker:
         self.url = app.conf.broker_url
 
     def _use(self, url):
-        self.app.conf.broker_url = url
+        # Celery copies the URL into the read and write URLs when it is configured.
+        self.app.conf.broker_url = self.app.conf.broker_write_url = url
+        self.app.conf.broker_read_url = url
         self.app._after_fork()  # forget pooled connections to the old address
 
     def stop(self):
