@@ -5,9 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 # Tests run with DEBUG off, like production; without DATABASE_URL they name SQLite themselves
 # (pytest-django makes the test database in memory).
-os.environ.setdefault(
-    "DATABASE_URL", "sqlite:///" + os.path.join(os.path.dirname(__file__), "unused.sqlite3")
-)
+os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
 from ccc_portal.settings import *  # noqa: E402,F403
 
