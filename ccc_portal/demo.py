@@ -20,9 +20,8 @@ from events.models import (
     EventSeries,
     EventType,
     Registration,
-    ReminderRule,
 )
-from events.services import BUILT_IN_REMINDER_OFFSETS
+from events.services import event_apply_default_reminders
 from members.models import Organisation, Province, Sector
 from networks.models import MoU, NetworkMembership, ProvincialNetwork, SupportProject
 
@@ -30,6 +29,8 @@ PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
 PROVINCES_CSV = Path(__file__).resolve().parent.parent / "members" / "data" / "provinces.csv"
 SAMPLE_NOTE_EN = "Sample record for demonstration; not a real organisation."
 SAMPLE_NOTE_KM = "កំណត់ត្រាគំរូសម្រាប់បង្ហាញ មិនមែនជាអង្គការពិតទេ។"
+# Each demo event type's default reminders (as migration 0004 gave the types that existed).
+DEFAULT_REMINDER_OFFSETS = (datetime.timedelta(days=1), datetime.timedelta(hours=2))
 
 SECTORS = [
     ("governance", "Governance and democracy", "អភិបាលកិច្ច និងលទ្ធិប្រជាធិបតេយ្យ"),
@@ -367,7 +368,7 @@ def _load_events(today):
         types[slug], _ = EventType.objects.update_or_create(
             slug=slug, defaults={"name_en": name_en, "name_km": name_km, "colour": colour}
         )
-        for offset in BUILT_IN_REMINDER_OFFSETS:
+        for offset in DEFAULT_REMINDER_OFFSETS:
             DefaultReminder.objects.get_or_create(event_type=types[slug], offset=offset)
     series = {}
     for slug, name_en, name_km in SERIES:
@@ -424,8 +425,7 @@ def _load_events(today):
             event.registration_closes_at = starts_at - datetime.timedelta(days=1)
             event.save()
         if created:
-            for offset in BUILT_IN_REMINDER_OFFSETS:
-                ReminderRule.objects.get_or_create(event=event, offset=offset)
+            event_apply_default_reminders(event=event)
         events[slug] = event
     return events
 

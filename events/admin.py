@@ -1,18 +1,20 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from ccc_portal.localization import format_date
 from members.history import HistoryAdmin
 from members.spreadsheets import SpreadsheetExportMixin
 
-from .admin_forms import MessageRegistrantsForm
+from .admin_forms import MessageRegistrantsForm, RegistrationAddForm, RegistrationAdminForm
 from .models import (
     DefaultReminder,
     Event,
@@ -26,12 +28,19 @@ from .models import (
 from .reports import event_participation
 from .resources import EventResource, RegistrationResource
 from .services import (
+    RegistrationRefused,
+    event_apply_default_reminders,
     event_message_registrants,
     event_people_to_tell,
     event_save,
-    registration_cancel,
-    registration_confirm_from_waiting_list,
+    registration_create,
+    registrations_cancel,
+    registrations_cancel_preview,
+    registrations_confirm_from_waiting_list,
+    registrations_confirm_preview,
     registrations_mark_attended,
+    registrations_undo_attended,
+    waiting_position,
 )
 
 
@@ -56,12 +65,46 @@ class EventSeriesAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
+def over_capacity_display(registration):
+    if registration.capacity_override_at is None:
+        return "—"
+    user = registration.capacity_override_by
+    name = (user.get_full_name() or user.get_username()) if user else gettext("a deleted account")
+    return gettext("Yes, by %(user)s on %(when)s") % {
+        "user": name,
+        "when": format_date(registration.capacity_override_at, "datetime"),
+    }
+
+
 class RegistrationInline(admin.TabularInline):
+    """Contact details can be corrected here; the status only changes through the actions on
+    the registrations list, and people are added through the registration form (both go
+    through the services, which keep the capacity and send the emails)."""
+
     model = Registration
+    form = RegistrationAdminForm
     extra = 0
-    fields = ["full_name", "organisation", "organisation_name", "email", "status", "language"]
+    fields = [
+        "full_name",
+        "organisation",
+        "organisation_name",
+        "email",
+        "status",
+        "over_capacity",
+        "language",
+    ]
+    readonly_fields = ["status", "over_capacity"]
     autocomplete_fields = ["organisation"]
     show_change_link = True
+    can_delete = False
+    template = "admin/events/event/registration_inline.html"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("confirmed over capacity"))
+    def over_capacity(self, registration):
+        return over_capacity_display(registration)
 
 
 class ReminderRuleInline(admin.TabularInline):
@@ -117,8 +160,38 @@ class EventAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_inlines(self, request, obj):
+        # A new event has no registrations yet; they are added once it is saved.
+        if obj is None:
+            return [ReminderRuleInline]
+        return self.inlines
+
     def save_model(self, request, obj, form, change):
-        event_save(event=obj, changed_fields=form.changed_data if change else ())
+        event_save(
+            event=obj,
+            changed_fields=form.changed_data if change else (),
+            default_reminders=False,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            return
+        # Only now are the reminders staff typed in saved: the type's defaults are for an event
+        # that has none of its own.
+        added = event_apply_default_reminders(event=form.instance)
+        if added:
+            self.message_user(
+                request,
+                ngettext(
+                    "The event had no reminders, so it got its type's default reminder. "
+                    "You can change it on the event.",
+                    "The event had no reminders, so it got its type's %(count)d default "
+                    "reminders. You can change them on the event.",
+                    len(added),
+                )
+                % {"count": len(added)},
+            )
 
     def get_urls(self):
         tools = [
@@ -234,22 +307,40 @@ class ReminderDeliveryInline(OutboxInline):
     readonly_fields = ["rule", *OutboxInline.readonly_fields]
 
 
+def _names(registrations):
+    return ", ".join(registration.full_name for registration in registrations)
+
+
 @admin.register(Registration)
 class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """Registrations are written by the services: the add form goes through
+    registration_create, and the status changes only through the actions below. They are
+    cancelled, never deleted here: a deletion would free a seat without promoting anyone."""
+
     inlines = [RegistrationNoticeInline, ReminderDeliveryInline]
     resource_classes = [RegistrationResource]
-    actions = ["mark_attended", "confirm_from_waiting_list", "cancel_registrations"]
+    actions = [
+        "confirm_from_waiting_list",
+        "cancel_registrations",
+        "mark_attended",
+        "undo_attended",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_display = [
         "full_name",
         "event",
         "organisation_display",
         "status",
+        "over_capacity",
         "gender",
         "language",
         "created_at",
     ]
     list_filter = ["status", "gender", "language", "event__event_type", "event"]
-    list_select_related = ["event", "organisation"]
+    list_select_related = ["event", "organisation", "capacity_override_by"]
     search_fields = [
         "full_name",
         "email",
@@ -259,11 +350,282 @@ class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["event", "organisation"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "updated_at", "cancelled_at"]
+    form = RegistrationAdminForm
+    add_form = RegistrationAddForm
+    add_fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "event",
+                    "full_name",
+                    "organisation",
+                    "organisation_name",
+                    "position",
+                    "gender",
+                    "email",
+                    "phone",
+                    "language",
+                    "accessibility_needs",
+                ],
+                "description": _(
+                    "The person is confirmed if the event has a free seat, otherwise put on "
+                    "the waiting list, and told by email either way."
+                ),
+            },
+        ),
+        (_("Capacity"), {"fields": ["capacity_override"]}),
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "event",
+                    "status",
+                    "full_name",
+                    "organisation",
+                    "organisation_name",
+                    "position",
+                    "gender",
+                    "email",
+                    "phone",
+                    "language",
+                    "accessibility_needs",
+                ],
+                "description": _(
+                    "The status changes only through the actions on the list of registrations "
+                    "(confirm from the waiting list, cancel, mark attended), so that the "
+                    "capacity, the waiting list and the emails follow the rules."
+                ),
+            },
+        ),
+        (
+            _("History"),
+            {"fields": ["created_at", "updated_at", "cancelled_at", "over_capacity"]},
+        ),
+    ]
+    readonly_fields = [
+        "event",
+        "status",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+        "over_capacity",
+    ]
 
     @admin.display(description=_("organisation"))
     def organisation_display(self, registration):
         return registration.organisation_display
+
+    @admin.display(description=_("confirmed over capacity"))
+    def over_capacity(self, registration):
+        return over_capacity_display(registration)
+
+    # --- Adding: through registration_create -----------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return () if obj is None else self.inlines
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except RegistrationRefused as refusal:
+            # The event changed between the form's check and the save (rare): nothing saved.
+            self.message_user(request, refusal.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        outcome = registration_create(
+            event=form.cleaned_data["event"],
+            data=form.cleaned_data,
+            added_by=request.user,
+            capacity_override=form.cleaned_data["capacity_override"],
+        )
+        if not outcome.created:  # the same email added twice at once
+            raise RegistrationRefused(
+                _("This email address is already registered for this event."), "exists"
+            )
+        registration = outcome.registration
+        # The admin goes on with `obj` (its history entry, the redirect): make it the saved one.
+        for field in Registration._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(registration, field.attname))
+        obj._state.adding = False
+        obj._state.db = registration._state.db
+        if registration.capacity_override_at:
+            self.message_user(
+                request,
+                gettext(
+                    "%(name)s is confirmed beyond the capacity and told by email; your name is "
+                    "recorded on the registration."
+                )
+                % {"name": registration.full_name},
+                messages.WARNING,
+            )
+        elif registration.status == Registration.Status.CONFIRMED:
+            self.message_user(
+                request,
+                gettext("%(name)s is confirmed and told by email.")
+                % {"name": registration.full_name},
+            )
+        else:
+            self.message_user(
+                request,
+                gettext(
+                    "The event is full: %(name)s is on the waiting list in position "
+                    "%(position)d and told by email."
+                )
+                % {"name": registration.full_name, "position": waiting_position(registration)},
+                messages.WARNING,
+            )
+
+    # --- Status changes: actions that call the services ------------------------------------
+
+    def _confirmation_page(self, request, queryset, action, **context):
+        """An intermediate page, like Django's "delete selected" confirmation, that posts the
+        same action back with post=yes."""
+        return TemplateResponse(
+            request,
+            f"admin/events/registration/{action}.html",
+            {
+                "action_name": action,
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "media": self.media,
+                "queryset": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                **context,
+            },
+        )
+
+    @admin.action(description=_("Move from the waiting list to confirmed"), permissions=["change"])
+    def confirm_from_waiting_list(self, request, queryset):
+        if request.POST.get("post") == "yes":
+            override_by = request.user if request.POST.get("capacity_override") else None
+            outcome = registrations_confirm_from_waiting_list(
+                registrations=queryset, override_by=override_by
+            )
+            self._report_confirmed(request, outcome)
+            return None
+        people = list(queryset.select_related("event").order_by("event", "created_at", "pk"))
+        preview = registrations_confirm_preview(registrations=queryset)
+        to_confirm = {registration.pk for registration in preview.confirmed}
+        full = {registration.pk for registration in preview.full}
+        return self._confirmation_page(
+            request,
+            queryset,
+            "confirm_from_waiting_list",
+            title=_("Move from the waiting list to confirmed"),
+            to_confirm=[person for person in people if person.pk in to_confirm],
+            full=[person for person in people if person.pk in full],
+            left_alone=[person for person in people if person.pk not in to_confirm | full],
+        )
+
+    def _report_confirmed(self, request, outcome):
+        confirmed = [r for r in outcome.confirmed if r not in outcome.over_capacity]
+        if confirmed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registration confirmed; %(names)s is told by email.",
+                    "%(count)d registrations confirmed; %(names)s are told by email.",
+                    len(confirmed),
+                )
+                % {"count": len(confirmed), "names": _names(confirmed)},
+            )
+        if outcome.over_capacity:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(names)s is confirmed beyond the capacity and told by email; your name "
+                    "is recorded on the registration.",
+                    "%(names)s are confirmed beyond the capacity and told by email; your name "
+                    "is recorded on each registration.",
+                    len(outcome.over_capacity),
+                )
+                % {"names": _names(outcome.over_capacity)},
+                messages.WARNING,
+            )
+        if outcome.full:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(names)s stays on the waiting list: the event is full.",
+                    "%(names)s stay on the waiting list: the event is full.",
+                    len(outcome.full),
+                )
+                % {"names": _names(outcome.full)},
+                messages.WARNING,
+            )
+        if not outcome.confirmed and not outcome.full:
+            self.message_user(
+                request, gettext("Nobody selected is on the waiting list."), messages.WARNING
+            )
+
+    @admin.action(
+        description=_("Cancel (frees the seat for the waiting list)"), permissions=["change"]
+    )
+    def cancel_registrations(self, request, queryset):
+        if request.POST.get("post") == "yes":
+            outcome = registrations_cancel(registrations=queryset)
+            self._report_cancelled(request, outcome)
+            return None
+        people = list(queryset.select_related("event").order_by("event", "created_at", "pk"))
+        preview = registrations_cancel_preview(registrations=queryset)
+        to_cancel = {registration.pk for registration in preview.cancelled}
+        return self._confirmation_page(
+            request,
+            queryset,
+            "cancel_registrations",
+            title=_("Cancel registrations"),
+            to_cancel=[person for person in people if person.pk in to_cancel],
+            promoted=preview.promoted,
+            left_alone=[person for person in people if person.pk not in to_cancel],
+        )
+
+    def _report_cancelled(self, request, outcome):
+        if not outcome.cancelled:
+            self.message_user(
+                request,
+                gettext("Nothing to cancel: the selected registrations were already cancelled."),
+                messages.WARNING,
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration cancelled; the person is told by email.",
+                "%(count)d registrations cancelled; each person is told by email.",
+                len(outcome.cancelled),
+            )
+            % {"count": len(outcome.cancelled)},
+        )
+        if outcome.promoted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(names)s was promoted from the waiting list and told by email.",
+                    "%(names)s were promoted from the waiting list and told by email.",
+                    len(outcome.promoted),
+                )
+                % {"names": _names(outcome.promoted)},
+            )
+        else:
+            self.message_user(request, gettext("Nobody was promoted from the waiting list."))
 
     @admin.action(description=_("Mark as attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
@@ -278,33 +640,15 @@ class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
             % {"count": count},
         )
 
-    @admin.action(description=_("Move from the waiting list to confirmed"), permissions=["change"])
-    def confirm_from_waiting_list(self, request, queryset):
-        count = sum(
-            registration_confirm_from_waiting_list(registration=registration)
-            for registration in queryset.filter(status=Registration.Status.WAITING)
-        )
+    @admin.action(description=_("Undo “attended” (back to confirmed)"), permissions=["change"])
+    def undo_attended(self, request, queryset):
+        count = registrations_undo_attended(registrations=queryset)
         self.message_user(
             request,
             ngettext(
-                "%(count)d registration confirmed.", "%(count)d registrations confirmed.", count
-            )
-            % {"count": count},
-        )
-
-    @admin.action(
-        description=_("Cancel (frees the seat for the waiting list)"), permissions=["change"]
-    )
-    def cancel_registrations(self, request, queryset):
-        active = queryset.exclude(status=Registration.Status.CANCELLED)
-        count = 0
-        for registration in active:
-            registration_cancel(registration=registration)
-            count += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", count
+                "%(count)d registration back to confirmed.",
+                "%(count)d registrations back to confirmed.",
+                count,
             )
             % {"count": count},
         )

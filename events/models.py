@@ -1,6 +1,7 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.core import signing
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import core.models
 from members.models import Organisation
 
 CANCEL_TOKEN_SALT = "events.registration.cancel"
@@ -232,6 +234,41 @@ class Event(models.Model):
             return None
         return max(self.capacity - self.confirmed_count, 0)
 
+    @property
+    def has_ended(self):
+        return self.ends_at < timezone.now()
+
+    @property
+    def is_full(self):
+        """Every seat taken (from the `confirmed_count` annotation); never without a limit."""
+        return self.seats_left == 0
+
+    @property
+    def availability(self):
+        """What a visitor can do now, as one word for the pages: "cancelled", "ended",
+        "full" (registration open, new registrations go on the waiting list), "open",
+        "not_open_yet" or "closed" (the window has closed, or the event has begun)."""
+        now = timezone.now()
+        if self.is_cancelled:
+            return "cancelled"
+        if self.ends_at < now:
+            return "ended"
+        if self.is_registration_open(now):
+            return "full" if self.is_full else "open"
+        if self.registration_opens_at and now < min(self.registration_opens_at, self.starts_at):
+            return "not_open_yet"
+        return "closed"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def seat_holding(self):
+        """Those who hold a seat against the capacity: confirmed or attended."""
+        return self.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.ATTENDED])
+
+    def waiting_in_order(self):
+        """The waiting list, first in line first."""
+        return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):
@@ -281,6 +318,21 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Set only when staff confirmed this person although the event was full.
+    capacity_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed over capacity by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    capacity_override_at = models.DateTimeField(
+        _("confirmed over capacity at"), null=True, blank=True, editable=False
+    )
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -352,34 +404,13 @@ class ReminderRule(models.Model):
         return _("%(offset)s before") % {"offset": self.offset}
 
 
-class OutboxQuerySet(models.QuerySet):
+class OutboxQuerySet(core.models.OutboxQuerySet):
     def for_delivery(self):
         return self.select_related("registration__event__event_type")
 
-    def counts_by_status(self):
-        return dict(self.values_list("status").annotate(count=models.Count("pk")))
 
-
-class OutboxEntry(models.Model):
-    """An email owed to a registrant; see events/outbox.py for how it is claimed and sent."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        CLAIMED = "claimed", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("No longer needed")
-
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
-    error = models.TextField(_("last error"), blank=True)
+class OutboxEntry(core.models.OutboxRow):
+    """An email owed to a registrant; see core/outbox.py for how it is claimed and sent."""
 
     objects = OutboxQuerySet.as_manager()
 
@@ -441,7 +472,7 @@ class RegistrationNotice(OutboxEntry):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # Makes a notice once-only where it must be: "confirmed", "changed:3" (the event's
-    # revision). Empty for notices that may repeat (the link sent again).
+    # revision), "existing:<ten-minute interval>" (the link sent again). Empty: may repeat.
     once_key = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
@@ -459,3 +490,87 @@ class RegistrationNotice(OutboxEntry):
 
     def __str__(self):
         return f"{self.registration} · {self.get_kind_display()}"
+
+
+class EventMessageQuerySet(models.QuerySet):
+    def with_delivery_counts(self):
+        """How many of each message's emails were sent, are still owed, and failed."""
+
+        def count(statuses):
+            return Count("deliveries", filter=Q(deliveries__status__in=statuses))
+
+        return self.annotate(
+            sent_count=count(["sent"]),
+            pending_count=count(["pending", "claimed"]),
+            failed_count=count(["failed"]),
+        )
+
+
+class EventMessage(models.Model):
+    """A message staff wrote to an event's registrants. Each address gets its own outbox row
+    (EventMessageDelivery), so staff see who got it and who did not."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="messages"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    # The registration statuses it was written to, such as ["confirmed", "waiting"].
+    statuses = models.JSONField(_("sent to"), default=list)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    objects = EventMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message to registrants")
+        verbose_name_plural = _("messages to registrants")
+
+    def __str__(self):
+        return self.subject
+
+
+class EventMessageDeliveryQuerySet(OutboxQuerySet):
+    def for_delivery(self):
+        return super().for_delivery().select_related("message")
+
+
+class EventMessageDelivery(OutboxEntry):
+    """One registrant's copy of a staff message, rendered when it is sent."""
+
+    message = models.ForeignKey(
+        EventMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="message_deliveries",
+    )
+
+    objects = EventMessageDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message delivery")
+        verbose_name_plural = _("message deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "registration"], name="event_message_delivery_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.registration} · {self.message}"

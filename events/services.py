@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 SCHEDULE_FIELDS = frozenset(
     {"starts_at", "ends_at", "venue", "venue_km", "venue_en", "online_url", "status"}
 )
-SEAT_HOLDING = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED)
 
 
 class RegistrationRefused(Exception):
@@ -48,8 +47,9 @@ class RegistrationOutcome:
     created: bool
 
 
-# Out of the box, for an event type that has no default reminders of its own.
-BUILT_IN_REMINDER_OFFSETS = (datetime.timedelta(days=1), datetime.timedelta(hours=2))
+# However often the form is posted with an address already registered, the link goes to it
+# again at most once in this time (the form must not become a way to flood an inbox).
+LINK_AGAIN_INTERVAL = datetime.timedelta(minutes=10)
 TOLD_OF_CHANGES = (Registration.Status.CONFIRMED, Registration.Status.WAITING)
 
 
@@ -61,11 +61,11 @@ def event_people_to_tell(event: Event) -> int:
 
 
 @transaction.atomic
-def event_save(*, event: Event, changed_fields=()) -> Event:
+def event_save(*, event: Event, changed_fields=(), default_reminders=True) -> Event:
     """Save an event and carry out what follows from the change.
 
-    - A new event gets its type's default reminders (one day and two hours before, out of
-      the box).
+    - A new event gets its type's default reminders, unless `default_reminders` is False (the
+      admin saves the event's own reminders first, then calls event_apply_default_reminders).
     - A change of time, place or status raises the calendar SEQUENCE (RFC 5545: calendar apps
       replace an event only when it grows) and owes every confirmed and waiting registrant
       one notice for that revision: an update with the new .ics, or a cancellation notice.
@@ -73,15 +73,8 @@ def event_save(*, event: Event, changed_fields=()) -> Event:
     is_new = event.pk is None
     event.save()
     if is_new:
-        offsets = list(
-            DefaultReminder.objects.filter(event_type_id=event.event_type_id).values_list(
-                "offset", flat=True
-            )
-        ) or list(BUILT_IN_REMINDER_OFFSETS)
-        ReminderRule.objects.bulk_create(
-            [ReminderRule(event=event, offset=offset) for offset in offsets],
-            ignore_conflicts=True,
-        )
+        if default_reminders:
+            event_apply_default_reminders(event=event)
         return event
     if not SCHEDULE_FIELDS.intersection(changed_fields):
         return event
@@ -107,6 +100,22 @@ def event_save(*, event: Event, changed_fields=()) -> Event:
         # Delivered by the outbox sweep (within a minute), in batches over one connection.
         logger.info("Event %s changed: %s registrants to tell", event.pk, len(notices))
     return event
+
+
+@transaction.atomic
+def event_apply_default_reminders(*, event: Event) -> list:
+    """Give an event that has no reminders its type's default reminders (DefaultReminder rows:
+    a type without any gives none). Returns the reminders added; an event that already has
+    reminders of its own is left as it is."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.reminder_rules.exists():
+        return []
+    offsets = DefaultReminder.objects.filter(event_type_id=event.event_type_id).values_list(
+        "offset", flat=True
+    )
+    return ReminderRule.objects.bulk_create(
+        [ReminderRule(event=event, offset=offset) for offset in offsets]
+    )
 
 
 def _deliver_after_commit(model_name, ids):
@@ -139,10 +148,21 @@ def notice_queue(*, registration: Registration, kind: str, once_key: str = ""):
     return notice
 
 
-def _check_event_accepts(event, organisation, now):
+def registration_check_event_accepts(*, event, organisation, now=None, by_staff=False):
+    """Raise RegistrationRefused when `event` takes no registration (for `organisation`) now.
+
+    Staff may add people outside the registration window (a late or phoned-in registration)
+    until the event ends, but not to a draft or cancelled event.
+    """
+    now = now or timezone.now()
     if event.status == Event.Status.CANCELLED:
         raise RegistrationRefused(_("This event has been cancelled."), "cancelled")
-    if not event.is_registration_open(now):
+    if by_staff:
+        if event.status != Event.Status.PUBLISHED:
+            raise RegistrationRefused(_("Publish the event before adding registrations."), "draft")
+        if event.ends_at <= now:
+            raise RegistrationRefused(_("This event is over."), "over")
+    elif not event.is_registration_open(now):
         raise RegistrationRefused(_("Registration for this event is closed."), "closed")
     if event.is_members_only and not (organisation and organisation.is_active_member):
         raise RegistrationRefused(
@@ -151,13 +171,17 @@ def _check_event_accepts(event, organisation, now):
         )
 
 
-def registration_create(*, event: Event, data: dict, now=None) -> RegistrationOutcome:
+def registration_create(
+    *, event: Event, data: dict, now=None, added_by=None, capacity_override=False
+) -> RegistrationOutcome:
     """Register one person for an event, confirmed or on the waiting list.
 
     Guarantees: confirmed registrations never exceed the capacity, however many people
-    register at once (the event row is locked while the decision is made); one active
-    registration per email and event (a second attempt returns the first and re-sends its
-    link); the confirmation email is queued only once the registration is committed.
+    register at once (the event row is locked while the decision is made), except when a
+    staff member (`added_by`) asks for `capacity_override`, which is then recorded on the
+    registration; one active registration per email and event (a second attempt returns the
+    first and re-sends its link, at most once in LINK_AGAIN_INTERVAL); the confirmation email
+    is queued only once the registration is committed.
     """
     now = now or timezone.now()
     email = data["email"].strip()
@@ -167,17 +191,21 @@ def registration_create(*, event: Event, data: dict, now=None) -> RegistrationOu
     try:
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=event.pk)
-            _check_event_accepts(event, organisation, now)
+            registration_check_event_accepts(
+                event=event, organisation=organisation, now=now, by_staff=added_by is not None
+            )
             existing = (
                 event.registrations.filter(email__iexact=email)
                 .exclude(status=Registration.Status.CANCELLED)
                 .first()
             )
             if existing:
-                notice_queue(registration=existing, kind=RegistrationNotice.Kind.EXISTING)
+                _queue_link_again(existing)
                 return RegistrationOutcome(existing, created=False)
-            taken = event.registrations.filter(status__in=SEAT_HOLDING).count()
-            has_seat = event.capacity is None or taken < event.capacity
+            has_seat = _has_free_seat(event)
+            over_capacity = not has_seat and capacity_override and added_by is not None
+            if over_capacity:
+                has_seat = True
             registration = Registration.objects.create(
                 event=event,
                 organisation=organisation,
@@ -192,6 +220,8 @@ def registration_create(*, event: Event, data: dict, now=None) -> RegistrationOu
                 status=Registration.Status.CONFIRMED if has_seat else Registration.Status.WAITING,
                 # Stamped under the lock, so the waiting list's order is the order of decisions.
                 created_at=timezone.now(),
+                capacity_override_by=added_by if over_capacity else None,
+                capacity_override_at=timezone.now() if over_capacity else None,
             )
             kind = (
                 RegistrationNotice.Kind.CONFIRMED if has_seat else RegistrationNotice.Kind.WAITING
@@ -211,6 +241,33 @@ def registration_create(*, event: Event, data: dict, now=None) -> RegistrationOu
         return RegistrationOutcome(existing, created=False)
 
 
+def _has_free_seat(event):
+    """Call with the event row locked."""
+    if event.capacity is None:
+        return True
+    return event.registrations.seat_holding().count() < event.capacity
+
+
+def _queue_link_again(registration):
+    """The registration link again, unless it went out in the last LINK_AGAIN_INTERVAL.
+
+    Decided under the event row lock the caller holds, so simultaneous posts of one address
+    queue one email; the once_key (one per interval) keeps that true on a database without
+    row locks, at worst two at the edge of an interval.
+    """
+    now = timezone.now()
+    if registration.notices.filter(
+        kind=RegistrationNotice.Kind.EXISTING, created_at__gt=now - LINK_AGAIN_INTERVAL
+    ).exists():
+        return None
+    interval = int(now.timestamp() // LINK_AGAIN_INTERVAL.total_seconds())
+    return notice_queue(
+        registration=registration,
+        kind=RegistrationNotice.Kind.EXISTING,
+        once_key=f"{RegistrationNotice.Kind.EXISTING}:{interval}",
+    )
+
+
 def waiting_position(registration: Registration):
     """1 for the first on the waiting list; None when not waiting."""
     if registration.status != Registration.Status.WAITING:
@@ -224,27 +281,45 @@ def waiting_position(registration: Registration):
     return ahead.count() + 1
 
 
+@dataclass(frozen=True)
+class CancelOutcome:
+    cancelled: list  # told by email that their registration is cancelled
+    promoted: list  # moved from the waiting list to confirmed, and told by email
+
+
+@dataclass(frozen=True)
+class ConfirmOutcome:
+    confirmed: list  # moved from the waiting list to confirmed, and told by email
+    over_capacity: list  # those of `confirmed` let in past the capacity by a staff override
+    full: list  # left on the waiting list: no seat, and no override
+
+
+def _events_locked(registrations):
+    """The events of `registrations`, locked, in one order (two staff acting on the same events
+    at once wait for each other instead of deadlocking)."""
+    event_ids = registrations.values_list("event_id", flat=True).distinct()
+    return list(Event.objects.select_for_update().filter(pk__in=event_ids).order_by("pk"))
+
+
 def _promote_next(event):
     """Give a free seat to the first on the waiting list; returns the promoted one or None."""
-    if event.capacity is not None:
-        taken = event.registrations.filter(status__in=SEAT_HOLDING).count()
-        if taken >= event.capacity:
-            return None
-    candidate = (
-        event.registrations.select_for_update()
-        .filter(status=Registration.Status.WAITING)
-        .order_by("created_at", "pk")
-        .first()
-    )
+    if not _has_free_seat(event):
+        return None
+    candidate = event.registrations.select_for_update().waiting_in_order().first()
     if candidate is None:
         return None
     _confirm_from_waiting_list(candidate)
     return candidate
 
 
-def _confirm_from_waiting_list(registration):
+def _confirm_from_waiting_list(registration, override_by=None):
     registration.status = Registration.Status.CONFIRMED
-    registration.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if override_by is not None:
+        registration.capacity_override_by = override_by
+        registration.capacity_override_at = timezone.now()
+        fields += ["capacity_override_by", "capacity_override_at"]
+    registration.save(update_fields=fields)
     notice_queue(
         registration=registration,
         kind=RegistrationNotice.Kind.PROMOTED,
@@ -253,38 +328,107 @@ def _confirm_from_waiting_list(registration):
 
 
 @transaction.atomic
+def registrations_cancel(*, registrations, now=None) -> CancelOutcome:
+    """Cancel registrations (those already cancelled are left alone), tell each person, and
+    give the freed seats to the waiting list in its order, telling those promoted.
+
+    Per event, under its row lock: all of its registrations in the batch are cancelled first
+    and seats given out after, so nobody is promoted and cancelled in one go; at most one
+    person is promoted per cancellation, and only into a free seat. Nobody is promoted once
+    the event has started or when it is cancelled.
+    """
+    now = now or timezone.now()
+    ids = list(registrations.values_list("pk", flat=True))
+    cancelled, promoted = [], []
+    for event in _events_locked(Registration.objects.filter(pk__in=ids)):
+        batch = list(
+            event.registrations.select_for_update()
+            .filter(pk__in=ids)
+            .exclude(status=Registration.Status.CANCELLED)
+            .order_by("created_at", "pk")
+        )
+        for registration in batch:
+            registration.status = Registration.Status.CANCELLED
+            registration.cancelled_at = now
+            registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+            notice_queue(
+                registration=registration,
+                kind=RegistrationNotice.Kind.CANCELLED,
+                once_key=RegistrationNotice.Kind.CANCELLED,
+            )
+        cancelled += batch
+        if event.starts_at <= now or event.is_cancelled:
+            continue
+        for _cancelled in batch:
+            registration = _promote_next(event)
+            if registration is None:
+                break
+            promoted.append(registration)
+    return CancelOutcome(cancelled=cancelled, promoted=promoted)
+
+
 def registration_cancel(*, registration: Registration, now=None):
     """Cancel a registration (idempotent), confirm it to the person, and give the seat to the
     first on the waiting list.
 
     Returns the registration that was promoted, if any.
     """
-    now = now or timezone.now()
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status == Registration.Status.CANCELLED:
-        return None
-    registration.status = Registration.Status.CANCELLED
-    registration.cancelled_at = now
-    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    notice_queue(
-        registration=registration,
-        kind=RegistrationNotice.Kind.CANCELLED,
-        once_key=RegistrationNotice.Kind.CANCELLED,
+    outcome = registrations_cancel(
+        registrations=Registration.objects.filter(pk=registration.pk), now=now
     )
-    if event.starts_at <= now or event.is_cancelled:
-        return None
-    return _promote_next(event)
+    return outcome.promoted[0] if outcome.promoted else None
 
 
 @transaction.atomic
-def registration_confirm_from_waiting_list(*, registration: Registration):
-    """Staff move someone from the waiting list to confirmed, even past capacity."""
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Registration.Status.WAITING:
-        return False
-    _confirm_from_waiting_list(registration)
-    return True
+def registrations_confirm_from_waiting_list(*, registrations, override_by=None) -> ConfirmOutcome:
+    """Staff move people from the waiting list to confirmed, in waiting-list order, each told
+    by email; only into free seats unless `override_by` (the staff member) lets them in past
+    the capacity, which is then recorded on each registration it let in. Those who are not
+    waiting are left alone."""
+    ids = list(registrations.values_list("pk", flat=True))
+    confirmed, over_capacity, full = [], [], []
+    for event in _events_locked(Registration.objects.filter(pk__in=ids)):
+        waiting = event.registrations.select_for_update().filter(pk__in=ids).waiting_in_order()
+        for registration in waiting:
+            if _has_free_seat(event):
+                _confirm_from_waiting_list(registration)
+            elif override_by is not None:
+                _confirm_from_waiting_list(registration, override_by=override_by)
+                over_capacity.append(registration)
+            else:
+                full.append(registration)
+                continue
+            confirmed.append(registration)
+    return ConfirmOutcome(confirmed=confirmed, over_capacity=over_capacity, full=full)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _dry_run(service, **kwargs):
+    """What `service` would do now: it runs in a savepoint that is then rolled back, so a
+    preview follows exactly the rules that will apply. Emails it queues are dropped with the
+    savepoint (Django discards on-commit callbacks of a rolled-back savepoint)."""
+    outcome = None
+    try:
+        with transaction.atomic():
+            outcome = service(**kwargs)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return outcome
+
+
+def registrations_cancel_preview(*, registrations, now=None) -> CancelOutcome:
+    """Who registrations_cancel would cancel and promote now, changing nothing."""
+    return _dry_run(registrations_cancel, registrations=registrations, now=now)
+
+
+def registrations_confirm_preview(*, registrations) -> ConfirmOutcome:
+    """Who registrations_confirm_from_waiting_list would confirm now without an override, and
+    who would stay on the waiting list for want of a seat; changes nothing."""
+    return _dry_run(registrations_confirm_from_waiting_list, registrations=registrations)
 
 
 def registrations_mark_attended(*, registrations) -> int:
@@ -294,28 +438,39 @@ def registrations_mark_attended(*, registrations) -> int:
     )
 
 
-def event_message_registrants(*, event: Event, subject: str, body: str, statuses, user=None) -> int:
-    """Queue an email from staff to the event's registrants in `statuses`; returns how many
-    will receive it. Sent by Celery after commit over one SMTP connection, its progress kept
-    as a staff job."""
-    from ccc_portal.jobs import job_start
-
-    from .tasks import send_event_message
-
-    recipient_ids = list(
-        event.registrations.filter(status__in=statuses).values_list("pk", flat=True)
+def registrations_undo_attended(*, registrations) -> int:
+    """Put registrations marked attended by mistake back to confirmed (the seat stays
+    theirs); returns how many changed."""
+    return registrations.filter(status=Registration.Status.ATTENDED).update(
+        status=Registration.Status.CONFIRMED, updated_at=timezone.now()
     )
-    if recipient_ids:
-        job = job_start(
-            title=_("Message “%(subject)s” to registrants of %(event)s")
-            % {"subject": subject, "event": event.title},
-            total=len(recipient_ids),
-            user=user,
+
+
+def event_message_registrants(*, event: Event, subject: str, body: str, statuses, user=None) -> int:
+    """Owe the event's registrants in `statuses` an email from staff; returns how many.
+
+    One outbox row per registrant, written in this transaction with the message, so staff
+    see who got it and who did not (admin: messages to registrants), and a refused or
+    unreachable address is retried or sent again like any other email. Each is rendered in
+    the registrant's language when it is sent; a worker is asked after commit.
+    """
+    from .models import EventMessage, EventMessageDelivery
+
+    with transaction.atomic():
+        registrations = list(
+            event.registrations.filter(status__in=statuses).values_list("pk", flat=True)
         )
-        transaction.on_commit(
-            lambda: send_event_message.delay(event.pk, subject, body, recipient_ids, job.pk)
+        if not registrations:
+            return 0
+        message = EventMessage.objects.create(
+            event=event, subject=subject, body=body, statuses=list(statuses), sent_by=user
         )
-    return len(recipient_ids)
+        EventMessageDelivery.objects.bulk_create(
+            EventMessageDelivery(message=message, registration_id=registration_id)
+            for registration_id in registrations
+        )
+        _deliver_after_commit("message", None)
+    return len(registrations)
 
 
 def reminders_due(*, now=None):
@@ -368,6 +523,6 @@ def reminders_schedule(*, now=None, batch_size=1000) -> int:
 
 def outbox_resend(*, rows) -> int:
     """Staff send failed (or sent) emails again: back to pending, attempts reset."""
-    return rows.exclude(status__in=["pending", "claimed"]).update(
-        status="pending", attempts=0, error="", next_attempt_at=timezone.now(), claim_token=None
-    )
+    from core import outbox
+
+    return outbox.resend(rows)

@@ -96,12 +96,40 @@ def test_a_second_registration_with_the_same_email_resends_the_link(
     assert "Someone" not in page.text  # nobody else's data is shown
 
 
+def test_posting_one_address_twenty_times_sends_its_link_again_only_once(client):
+    event = EventFactory()
+    for attempt in range(20):
+        # From twenty addresses, so that the rate limit is not what stops the emails.
+        response = client.post(
+            f"/en/events/{event.slug}/register/",
+            form_data(email="Dara@example.org" if attempt % 2 else "dara@example.org"),
+            REMOTE_ADDR=f"192.0.2.{attempt + 1}",
+        )
+        assert response.status_code == 302
+    registration = Registration.objects.get()
+    kinds = list(registration.notices.values_list("kind", flat=True))
+    assert sorted(kinds) == sorted([RegistrationNotice.Kind.CONFIRMED, "existing"])
+
+
+def test_the_link_may_go_again_ten_minutes_later(client, monkeypatch):
+    event = EventFactory()
+    RegistrationFactory(event=event, email="dara@example.org")
+    register(client, event)
+    register(client, event)
+    existing = RegistrationNotice.objects.filter(kind=RegistrationNotice.Kind.EXISTING)
+    assert existing.count() == 1
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(minutes=10))
+    register(client, event)
+    assert existing.count() == 2
+
+
 @pytest.mark.parametrize(
     ("event_kwargs", "message"),
     [
         ({"status": Event.Status.CANCELLED}, "cancelled"),
         ({"registration_closes_at": timezone.now() - datetime.timedelta(hours=1)}, "closed"),
-        ({"registration_opens_at": timezone.now() + datetime.timedelta(days=1)}, "closed"),
+        ({"registration_opens_at": timezone.now() + datetime.timedelta(days=1)}, "not open yet"),
         (
             {
                 "starts_at": timezone.now() - datetime.timedelta(hours=1),

@@ -7,9 +7,7 @@ import openpyxl
 import pytest
 from django.core import mail
 
-from ccc_portal.models import StaffJob
-from events.models import Registration
-from events.tasks import send_event_message
+from events.models import Event, EventMessageDelivery, Registration
 from tests.factories import EventFactory, OrganisationFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +27,10 @@ def event_with_people():
     return event, seated, waiting
 
 
-def action(client, name, registrations):
+def action(client, name, registrations, **extra):
     return client.post(
         "/en/admin/events/registration/",
-        {"action": name, "_selected_action": [r.pk for r in registrations]},
+        {"action": name, "_selected_action": [r.pk for r in registrations], **extra},
         follow=True,
     )
 
@@ -51,7 +49,7 @@ def test_cancel_action_promotes_the_waiting_list(
     event, seated, waiting = event_with_people
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        action(client, "cancel_registrations", [seated[0]])
+        action(client, "cancel_registrations", [seated[0]], post="yes")
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
     assert (waiting.pk, "promoted") in queued_emails
@@ -59,9 +57,10 @@ def test_cancel_action_promotes_the_waiting_list(
 
 def test_move_from_waiting_list(client, coordinator, event_with_people, queued_emails):
     event, seated, waiting = event_with_people
+    Event.objects.filter(pk=event.pk).update(capacity=3)
     client.force_login(coordinator)
-    response = action(client, "confirm_from_waiting_list", [waiting])
-    assert "1 registration confirmed." in response.text
+    response = action(client, "confirm_from_waiting_list", [waiting], post="yes")
+    assert "1 registration confirmed; Waiting One is told by email." in response.text
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
 
@@ -142,12 +141,10 @@ def test_participation_figures(client, coordinator, event_with_people):
     assert kinds["Local NGO"] == 1
 
 
-def test_message_to_registrants_goes_through_celery_to_each(
-    client, coordinator, event_with_people, monkeypatch, django_capture_on_commit_callbacks
+def test_message_to_registrants_goes_through_the_outbox_to_each(
+    client, coordinator, event_with_people, tasks_inline, django_capture_on_commit_callbacks
 ):
     event, seated, waiting = event_with_people
-    queued = []
-    monkeypatch.setattr(send_event_message, "delay", lambda *args: queued.append(args))
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -156,9 +153,8 @@ def test_message_to_registrants_goes_through_celery_to_each(
             follow=True,
         )
     assert "on its way to 2 people" in response.text
-    (args,) = queued
-    assert send_event_message(*args) == {"sent": 2, "failed": 0}
-    assert StaffJob.objects.get().status == "done"
+    deliveries = EventMessageDelivery.objects.filter(message__event=event)
+    assert sorted(deliveries.values_list("status", flat=True)) == ["sent", "sent"]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in seated)
 
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from events.models import Registration
+from events.models import Registration, RegistrationNotice
 from events.services import registration_create
 from tests.factories import EventFactory
 
@@ -60,3 +60,37 @@ def test_fifty_at_once_for_ten_seats(postgresql, monkeypatch):
         f"{elapsed:.2f} s in all, slowest {slowest * 1000:.0f} ms; "
         f"{SEATS} confirmed, {CLIENTS - SEATS} waiting"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_address_posted_twenty_times_at_once_gets_one_link_again(postgresql, monkeypatch):
+    from events import tasks
+
+    monkeypatch.setattr(tasks.deliver_outbox, "delay", lambda *args: None)
+    event = EventFactory(capacity=SEATS)
+    posts = 20
+    start = threading.Barrier(posts)
+
+    def register(index):
+        try:
+            start.wait(timeout=30)
+            outcome = registration_create(
+                event=event,
+                data={
+                    "full_name": "Sok Dara",
+                    "email": "Dara@example.org" if index % 2 else "dara@example.org",
+                    "gender": "female",
+                    "organisation_name": "Test NGO",
+                },
+            )
+            return outcome.registration.pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=posts) as pool:
+        registration_ids = set(pool.map(register, range(posts)))
+
+    (registration,) = Registration.objects.filter(event=event)
+    assert registration_ids == {registration.pk}
+    kinds = sorted(registration.notices.values_list("kind", flat=True))
+    assert kinds == sorted([RegistrationNotice.Kind.CONFIRMED, RegistrationNotice.Kind.EXISTING])

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from events import outbox
+from core import outbox
 from events.models import Event, Registration, ReminderDelivery, ReminderRule
 from events.services import event_save, reminders_due, reminders_schedule
 from tests.factories import EventFactory, EventTypeFactory, RegistrationFactory
@@ -35,6 +35,8 @@ def due(now):
 
 def test_new_events_get_their_types_default_reminders():
     event_type = EventTypeFactory()
+    for offset in (DAY, TWO_HOURS):
+        event_type.default_reminders.create(offset=offset)
     event = EventFactory.build(event_type=event_type)
     event_save(event=event)
     assert sorted(event.reminder_rules.values_list("offset", flat=True)) == [TWO_HOURS, DAY]
@@ -124,7 +126,7 @@ def test_an_abandoned_claim_is_taken_over_after_the_timeout():
     reminders_schedule()
     _, dead_workers = outbox.claim_batch(ReminderDelivery)
     assert outbox.claim_batch(ReminderDelivery)[1] == []
-    later = timezone.now() + outbox.CLAIM_TIMEOUT + datetime.timedelta(seconds=1)
+    later = timezone.now() + outbox.claim_timeout() + datetime.timedelta(seconds=1)
     assert sorted(outbox.claim_batch(ReminderDelivery, now=later)[1]) == sorted(dead_workers)
 
 
