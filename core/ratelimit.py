@@ -27,6 +27,8 @@ def _trusted_networks(proxies):
 
 
 def _is_trusted_proxy(address):
+    if not address:
+        return False
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -35,10 +37,11 @@ def _is_trusted_proxy(address):
 
 
 def client_address(request):
-    """The visitor's address: REMOTE_ADDR, or what a trusted proxy says it saw."""
-    peer = request.META.get("REMOTE_ADDR", "")
+    """The visitor's address: REMOTE_ADDR, or what a trusted proxy says it saw (None when
+    the request came from code, not a socket). Also django-axes's AXES_CLIENT_IP_CALLABLE."""
+    peer = request.META.get("REMOTE_ADDR") or None  # None for requests made in code
     if not _is_trusted_proxy(peer):
-        return peer or "unknown"
+        return peer
     forwarded, _routable = get_client_ip(
         request,
         proxy_count=0,
@@ -59,7 +62,7 @@ def _increment(counter, key, window_seconds):
 
 def rate_limited(request, *, scope, limit, window_seconds):
     """Count this request; True when the address went over `limit` in the current window."""
-    key = f"ratelimit:{scope}:{client_address(request)}"
+    key = f"ratelimit:{scope}:{client_address(request) or 'unknown'}"
     try:
         count = _increment(guarded_cache, key, window_seconds)
     except CacheUnavailable:

@@ -1,18 +1,71 @@
 """Staff views of the outbox: every email owed, its state, and "send again"."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from .models import RegistrationNotice, ReminderDelivery
-from .services import outbox_resend
+from core.admin_outbox import OUTBOX_FIELDS, OutboxAdmin
+
+from .models import (
+    EventMessage,
+    EventMessageDelivery,
+    Registration,
+    RegistrationNotice,
+    ReminderDelivery,
+)
 
 
-class OutboxAdmin(admin.ModelAdmin):
-    list_filter = ["status"]
+class RegistrantOutboxAdmin(OutboxAdmin):
     list_select_related = ["registration__event"]
     search_fields = ["registration__email", "registration__full_name"]
-    actions = ["send_again"]
+
+    @admin.display(description=_("event"))
+    def event(self, row):
+        return row.registration.event
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(RegistrantOutboxAdmin):
+    list_display = ["registration", "event", "rule", "status", "sent_at", "attempts", "error"]
+    list_select_related = ["registration__event", "rule"]
+    readonly_fields = ["registration", "rule", *OUTBOX_FIELDS]
+
+
+@admin.register(RegistrationNotice)
+class RegistrationNoticeAdmin(RegistrantOutboxAdmin):
+    list_display = ["registration", "event", "kind", "status", "sent_at", "attempts", "error"]
+    list_filter = ["status", "kind"]
+    readonly_fields = ["registration", "kind", *OUTBOX_FIELDS]
+
+
+@admin.register(EventMessageDelivery)
+class EventMessageDeliveryAdmin(RegistrantOutboxAdmin):
+    list_display = ["email", "registration", "message", "status", "sent_at", "attempts", "error"]
+    list_select_related = ["registration__event", "message"]
+    readonly_fields = ["message", "registration", *OUTBOX_FIELDS]
+
+    @admin.display(description=_("email"), ordering="registration__email")
+    def email(self, row):
+        return row.registration.email
+
+
+@admin.register(EventMessage)
+class EventMessageAdmin(admin.ModelAdmin):
+    """What staff wrote to registrants, and how far each message got, address by address."""
+
+    list_display = ["subject", "event", "created_at", "sent_by", "sent", "pending", "failed"]
+    list_select_related = ["event", "sent_by"]
+    search_fields = ["subject", "event__title_km", "event__title_en"]
+    readonly_fields = [
+        "event", "subject", "body", "sent_to", "sent_by", "created_at",
+        "sent", "pending", "failed", "deliveries",
+    ]  # fmt: skip
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_delivery_counts()
 
     def has_add_permission(self, request):
         return False
@@ -20,39 +73,34 @@ class OutboxAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("event"))
-    def event(self, row):
-        return row.registration.event
+    @admin.display(description=_("sent"), ordering="sent_count")
+    def sent(self, message):
+        return message.sent_count
 
-    @admin.action(description=_("Send again"), permissions=["view"])
-    def send_again(self, request, queryset):
-        count = outbox_resend(rows=queryset)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d email will be sent again within a minute.",
-                "%(count)d emails will be sent again within a minute.",
-                count,
-            )
-            % {"count": count},
+    @admin.display(description=_("still to send"), ordering="pending_count")
+    def pending(self, message):
+        return message.pending_count
+
+    @admin.display(description=_("failed"), ordering="failed_count")
+    def failed(self, message):
+        return message.failed_count
+
+    @admin.display(description=_("sent to"))
+    def sent_to(self, message):
+        labels = dict(Registration.Status.choices)
+        return ", ".join(str(labels.get(status, status)) for status in message.statuses)
+
+    @admin.display(description=_("emails"))
+    def deliveries(self, message):
+        """A link to this message's emails, address by address, where failed ones can be
+        sent again."""
+        url = reverse("admin:events_eventmessagedelivery_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a> · <a href="{}?{}">{}</a>',
+            url,
+            urlencode({"message": message.pk}),
+            _("Every address"),
+            url,
+            urlencode({"message": message.pk, "status__exact": "failed"}),
+            _("Failed addresses"),
         )
-
-
-@admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(OutboxAdmin):
-    list_display = ["registration", "event", "rule", "status", "sent_at", "attempts", "error"]
-    list_select_related = ["registration__event", "rule"]
-    readonly_fields = [
-        "registration", "rule", "status", "created_at", "next_attempt_at", "claimed_at",
-        "sent_at", "attempts", "error",
-    ]  # fmt: skip
-
-
-@admin.register(RegistrationNotice)
-class RegistrationNoticeAdmin(OutboxAdmin):
-    list_display = ["registration", "event", "kind", "status", "sent_at", "attempts", "error"]
-    list_filter = ["status", "kind"]
-    readonly_fields = [
-        "registration", "kind", "status", "created_at", "next_attempt_at", "claimed_at",
-        "sent_at", "attempts", "error",
-    ]  # fmt: skip

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .ical import event_calendar
-from .models import Registration, RegistrationNotice, ReminderDelivery
+from .models import EventMessageDelivery, Registration, RegistrationNotice, ReminderDelivery
 from .services import waiting_position
 
 Kind = RegistrationNotice.Kind
@@ -99,3 +99,29 @@ def reminder_email(delivery: ReminderDelivery, now=None):
     ):
         return None
     return registration_email(registration, REMINDER)
+
+
+def event_message_email(delivery: EventMessageDelivery):
+    """A staff message as one registrant gets it, in their language; None when they have
+    cancelled since it was written."""
+    registration = delivery.registration
+    message = delivery.message
+    if not registration.is_active and registration.status not in message.statuses:
+        return None
+    with translation.override(registration.language):
+        context = {
+            "registration": registration,
+            "event": registration.event,
+            "message": message,
+            **registration_links(registration),
+        }
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=render_to_string("emails/events/message.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[registration.email],
+        )
+        email.attach_alternative(
+            render_to_string("emails/events/message.html", context), "text/html"
+        )
+        return email

@@ -121,3 +121,7 @@ class NetworkMembershipAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     search_fields = ["organisation__search_text", "network__name_en", "network__name_km"]
     autocomplete_fields = ["network", "organisation"]
     import_sample_row = {"network": "rnn", "organisation": "KFA", "role": "member"}
+
+
+# The MoU digest's outbox admin lives in its own module; importing it registers it.
+from . import admin_outbox  # noqa: E402,F401

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import core.models
 from members.models import Organisation, Province
 
 from .validators import validate_pdf
@@ -287,3 +288,40 @@ class MoUDigest(models.Model):
 
     def __str__(self):
         return f"{self.sent_at:%Y-%m-%d}"
+
+
+class MoUDigestDeliveryQuerySet(core.models.OutboxQuerySet):
+    def for_delivery(self):
+        return self.select_related("digest")
+
+
+class MoUDigestDelivery(core.models.OutboxRow):
+    """One staff address's copy of a week's MoU expiry digest, an outbox row like every email
+    (core/outbox.py): retried, kept for staff when it fails, sent again on demand."""
+
+    digest = models.ForeignKey(
+        MoUDigest,
+        verbose_name=_("MoU expiry digest"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    # The ISO week it is for, such as "2026-W48": one digest per address and week.
+    week = models.CharField(_("week"), max_length=8)
+    recipient = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=2, default="km")
+
+    objects = MoUDigestDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("MoU digest delivery")
+        verbose_name_plural = _("MoU digest deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "recipient"], name="mou_digest_delivery_once_a_week"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.week} · {self.recipient}"

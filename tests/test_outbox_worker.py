@@ -2,69 +2,41 @@
 loopback (aiosmtpd): exactly once, under concurrent sweeps, refusals and dead workers."""
 
 import datetime
-import socket
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
-from events import outbox
+from core import outbox
 from events.models import RegistrationNotice, ReminderDelivery, ReminderRule
 from events.services import reminders_schedule
 from events.tasks import sweep_outbox
 from tests.factories import EventFactory, RegistrationFactory
+from tests.smtp import TRY_LATER, ProgrammableHandler
+from tests.smtp import smtp_server as loopback_smtp_server
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 WAIT_SECONDS = 60
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-class RecordingHandler:
-    """An SMTP server's message handler that keeps what it accepts; it can refuse the first
-    `refuse_first` messages with a temporary error, as a busy server does."""
-
-    def __init__(self, refuse_first=0):
-        self.refuse_first = refuse_first
-        self.refused = 0
-        self.received = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.refused < self.refuse_first:
-                self.refused += 1
-                return "451 4.3.0 Try again later"
-            self.received.extend(envelope.rcpt_tos)
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
 def smtp_server(settings, handler):
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.OUTBOX_RETRY_BASE_SECONDS = 0  # retry at the next sweep, not a minute later
-    try:
-        yield handler
-    finally:
-        controller.stop()
+    return loopback_smtp_server(settings, handler)
 
 
 @pytest.fixture
 def worker():
+    """A Celery worker in this process (threads), on the test run's Redis."""
     from celery.contrib.testing.worker import start_worker
 
     from ccc_portal.celery import app
@@ -73,8 +45,12 @@ def worker():
         app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
     ) as running:
         yield running
-    # The worker's threads leave their database connections open; close them so that the
-    # test database can be dropped at the end of the run.
+    close_other_connections()
+
+
+def close_other_connections():
+    """Workers leave their database connections open; close them so that the test database
+    can be dropped at the end of the run."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -107,7 +83,7 @@ def event_with_due_reminders(people):
 
 def test_a_due_reminder_arrives_exactly_once(settings, worker):
     _, (registration,) = event_with_due_reminders(1)
-    with smtp_server(settings, RecordingHandler()) as handler:
+    with smtp_server(settings, ProgrammableHandler()) as handler:
         sweep_outbox.delay().get(timeout=WAIT_SECONDS)
         wait_until_drained(ReminderDelivery)
         sweep_outbox.delay().get(timeout=WAIT_SECONDS)
@@ -118,7 +94,7 @@ def test_a_due_reminder_arrives_exactly_once(settings, worker):
 
 def test_two_sweeps_at_the_same_moment_deliver_once(settings, worker):
     _, registrations = event_with_due_reminders(40)
-    with smtp_server(settings, RecordingHandler()) as handler:
+    with smtp_server(settings, ProgrammableHandler()) as handler:
         results = [sweep_outbox.delay() for _ in range(2)]
         threads = [threading.Thread(target=sweep_outbox) for _ in range(2)]
         for thread in threads:
@@ -134,7 +110,7 @@ def test_two_sweeps_at_the_same_moment_deliver_once(settings, worker):
 
 def test_a_server_that_refuses_at_first_delivers_once(settings, worker):
     _, registrations = event_with_due_reminders(3)
-    with smtp_server(settings, RecordingHandler(refuse_first=2)) as handler:
+    with smtp_server(settings, ProgrammableHandler(answers=[TRY_LATER] * 2)) as handler:
         for _ in range(10):  # bounded: each sweep retries what was refused
             sweep_outbox.delay().get(timeout=WAIT_SECONDS)
             wait_until_drained(ReminderDelivery)
@@ -155,9 +131,9 @@ def test_a_worker_that_dies_mid_batch_loses_nothing(settings, worker):
     _, abandoned = outbox.claim_batch(ReminderDelivery)
     assert len(abandoned) == 5
     ReminderDelivery.objects.filter(pk__in=abandoned).update(
-        claimed_at=timezone.now() - outbox.CLAIM_TIMEOUT - datetime.timedelta(seconds=1)
+        claimed_at=timezone.now() - outbox.claim_timeout() - datetime.timedelta(seconds=1)
     )
-    with smtp_server(settings, RecordingHandler()) as handler:
+    with smtp_server(settings, ProgrammableHandler()) as handler:
         sweep_outbox.delay().get(timeout=WAIT_SECONDS)
         wait_until_drained(ReminderDelivery)
     assert sorted(handler.received) == sorted(r.email for r in registrations)
@@ -165,7 +141,7 @@ def test_a_worker_that_dies_mid_batch_loses_nothing(settings, worker):
 
 def test_failures_after_the_last_try_are_kept_for_staff(settings, worker):
     _, (registration,) = event_with_due_reminders(1)
-    with smtp_server(settings, RecordingHandler(refuse_first=outbox.MAX_ATTEMPTS)):
+    with smtp_server(settings, ProgrammableHandler(answers=[TRY_LATER] * outbox.MAX_ATTEMPTS)):
         for _ in range(outbox.MAX_ATTEMPTS + 1):
             sweep_outbox.delay().get(timeout=WAIT_SECONDS)
             wait_until_drained(ReminderDelivery)
@@ -177,7 +153,7 @@ def test_failures_after_the_last_try_are_kept_for_staff(settings, worker):
 def test_reminder_throughput_of_one_worker(settings, worker, capsys):
     people = 300
     _, registrations = event_with_due_reminders(people)
-    with smtp_server(settings, RecordingHandler()) as handler:
+    with smtp_server(settings, ProgrammableHandler()) as handler:
         began = time.perf_counter()
         sweep_outbox.delay().get(timeout=WAIT_SECONDS)
         wait_until_drained(ReminderDelivery)
@@ -196,7 +172,109 @@ def test_confirmation_owed_while_the_broker_was_down_is_sent_by_the_sweep(settin
     RegistrationNotice.objects.create(
         registration=registration, kind="confirmed", once_key="confirmed"
     )
-    with smtp_server(settings, RecordingHandler()) as handler:
+    with smtp_server(settings, ProgrammableHandler()) as handler:
         sweep_outbox.delay().get(timeout=WAIT_SECONDS)
         wait_until_drained(RegistrationNotice)
     assert handler.received == [registration.email]
+
+
+def database_url():
+    """The test database (pytest-django's "test_" + name) as a URL, for a worker process."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker_process(settings, name, log_folder):
+    """`celery -A ccc_portal worker` as a process of its own, on this run's database, broker
+    and SMTP server, with the settings under test passed through its environment."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "EMAIL_HOST": settings.EMAIL_HOST,
+        "EMAIL_PORT": str(settings.EMAIL_PORT),
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_USE_SSL": "0",
+        "EMAIL_TIMEOUT": "10",
+        "OUTBOX_CLAIM_TIMEOUT_SECONDS": str(settings.OUTBOX_CLAIM_TIMEOUT_SECONDS),
+        "OUTBOX_RETRY_BASE_SECONDS": str(settings.OUTBOX_RETRY_BASE_SECONDS),
+    }
+    log = open(log_folder / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
+    command = [
+        sys.executable, "-m", "celery", "-A", "ccc_portal", "worker", "--pool=solo",
+        "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO",
+        f"--hostname={name}@%h",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    process.log = log
+    return process
+
+
+def stop(process, sig=signal.SIGTERM):
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    process.log.close()
+
+
+def wait_for(condition, what, every=0.05):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(every)
+    pytest.fail(f"{what} not within {WAIT_SECONDS} s")
+
+
+def test_a_killed_workers_emails_are_taken_over_within_two_minutes(
+    settings, postgresql, tmp_path, capsys
+):
+    """A worker SIGKILLed in the middle of a batch: the emails it had claimed are sent by
+    another worker once its claim, no longer renewed, times out (5 s here; 90 s by default),
+    each exactly once."""
+    settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 5
+    _, registrations = event_with_due_reminders(6)
+    handler = ProgrammableHandler(delay=1.0)  # a slow server: the batch takes six seconds
+    workers = []
+    try:
+        with smtp_server(settings, handler):
+            workers.append(start_worker_process(settings, "doomed", tmp_path))
+            sweep_outbox.apply()  # claims the six reminders and hands them to that worker
+            wait_for(lambda: handler.in_data >= 3, "the worker's third email")
+            os.killpg(workers[0].pid, signal.SIGKILL)  # while the server holds the third
+            killed_at = time.monotonic()
+            workers[0].wait()
+            assert sorted(handler.counts.values()) == [1, 1]
+            # Its claim was renewed as it worked: nobody may take the rest yet.
+            assert ReminderDelivery.objects.filter(status="claimed").count() == 4
+            assert not outbox.claimable_exists(ReminderDelivery)
+
+            handler.delay = 0
+            workers.append(start_worker_process(settings, "successor", tmp_path))
+
+            def all_sent():
+                sweep_outbox.apply()  # the minute sweep, more often
+                return not ReminderDelivery.objects.exclude(status="sent").exists()
+
+            wait_for(all_sent, "the takeover", every=0.5)
+            takeover = time.monotonic() - killed_at
+    finally:
+        for process in workers:
+            stop(process)
+        close_other_connections()
+    logs = {p.log.name: Path(p.log.name).read_text(errors="replace")[-2000:] for p in workers}
+    assert handler.counts == Counter(r.email for r in registrations), logs
+    assert takeover < 120, logs
+    assert takeover >= settings.OUTBOX_CLAIM_TIMEOUT_SECONDS - 2  # the claim was respected
+    with capsys.disabled():
+        print(f"\nworker SIGKILLed mid-batch: its 4 claimed emails sent {takeover:.1f} s later")

@@ -4,12 +4,10 @@ import csv
 import io
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ccc_portal.models import StaffJob
 from members.models import Organisation
-from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,27 +50,6 @@ def test_a_big_import_runs_in_a_worker_with_progress(
     assert Organisation.objects.filter(name_en__startswith="Imported NGO").count() == 25
     page = client.get(response["Location"])
     assert 'value="100"' in page.text and "25 / 25" in page.text
-
-
-def test_a_message_to_registrants_reports_its_progress(
-    client, coordinator, monkeypatch, django_capture_on_commit_callbacks
-):
-    from events.tasks import send_event_message
-
-    run_inline(monkeypatch, send_event_message)
-    event = EventFactory()
-    RegistrationFactory.create_batch(3, event=event)
-    client.force_login(coordinator)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            f"/en/admin/events/event/{event.pk}/message/",
-            {"recipients": ["confirmed"], "subject": "Room change", "body": "Room 2."},
-        )
-    job = StaffJob.objects.get()
-    assert (job.status, job.done, job.total) == ("done", 3, 3)
-    assert job.outcome == "3 sent, 0 failed."
-    assert len(mail.outbox) == 3
-    assert client.get("/en/admin/ccc_portal/staffjob/").status_code == 200
 
 
 def test_running_jobs_refresh_their_page(client, staff_user):

@@ -1,0 +1,253 @@
+"""The outbox: every email the portal owes is a row in the database (a model built on
+core.models.OutboxRow), and Celery only carries the rows out. Nothing here knows what the
+emails are about: each app hands in its model and a function that builds a row's email.
+
+- A row is claimed before it is sent: a conditional UPDATE stamped with a fresh token (and
+  SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), so two workers never send the same row.
+- A worker renews its claim as it works through a batch. A claim not renewed for
+  OUTBOX_CLAIM_TIMEOUT_SECONDS was left by a worker that died, and the next sweep takes it over.
+- The mail server's answer decides what follows a failed send (RFC 5321, 4.2.1): a temporary
+  refusal (4xx) or a connection that fails is tried again later, with a delay that doubles
+  (OUTBOX_RETRY_BASE_SECONDS), and the row fails after MAX_ATTEMPTS; a permanent refusal (5xx)
+  fails the row at once. The row keeps the server's words for staff, who can send it again.
+"""
+
+import contextlib
+import datetime
+import logging
+import smtplib
+import time
+import uuid
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+MAX_ATTEMPTS = 5
+# A batch renews its claim this many times per claim timeout, so a live worker's claim never
+# goes stale even when one message takes a while.
+RENEWALS_PER_TIMEOUT = 3
+ERROR_MAX_LENGTH = 1000
+
+# What a failed send means for its row.
+RETRY = "retry"  # a temporary refusal (4xx): this row is tried again later
+REFUSED = "refused"  # a permanent refusal (5xx): this row fails now
+CONNECTION = "connection"  # no answer about this message: the rest of the batch waits too
+
+
+def claim_timeout():
+    """How long a claim lasts without renewal (OUTBOX_CLAIM_TIMEOUT_SECONDS, 60 by default)."""
+    return datetime.timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+
+
+def retry_delay(attempts):
+    """1, 2, 4, 8 … minutes (OUTBOX_RETRY_BASE_SECONDS) after each failed attempt."""
+    base = datetime.timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS)
+    return base * (2 ** max(attempts - 1, 0))
+
+
+def claimable(model, now):
+    """Rows that may be taken now: pending and due, or claimed by a worker that went away."""
+    Status = model.Status
+    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Status.CLAIMED, claimed_at__lt=now - claim_timeout()
+    )
+
+
+def claimable_exists(model, now=None):
+    return model.objects.filter(claimable(model, now or timezone.now())).exists()
+
+
+def claim_batch(model, *, now=None, limit=BATCH_SIZE, queryset=None):
+    """Claim up to `limit` rows for this caller; returns (token, ids).
+
+    On PostgreSQL, concurrent callers skip each other's locked rows; everywhere, the claim is
+    a conditional UPDATE stamped with a fresh token, so a row can only be claimed by one caller
+    even where row locks do not exist (SQLite).
+    """
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    rows = (queryset if queryset is not None else model.objects.all()).filter(claimable(model, now))
+    with transaction.atomic():
+        ids = list(
+            rows.select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return token, []
+        model.objects.filter(claimable(model, now), pk__in=ids).update(
+            status=model.Status.CLAIMED, claimed_at=now, claim_token=token
+        )
+    claimed = list(model.objects.filter(claim_token=token).values_list("pk", flat=True))
+    return token, claimed
+
+
+def refresh_claim(model, ids, token):
+    """Renew a claim (a worker still at work); returns the ids that are still ours."""
+    still_ours = model.objects.filter(pk__in=ids, claim_token=token, status=model.Status.CLAIMED)
+    still_ours.update(claimed_at=timezone.now())
+    return list(still_ours.values_list("pk", flat=True))
+
+
+def mark_sent(model, pk, token):
+    return model.objects.filter(pk=pk, claim_token=token, status=model.Status.CLAIMED).update(
+        status=model.Status.SENT, sent_at=timezone.now(), error=""
+    )
+
+
+def mark_skipped(model, pk, token):
+    return model.objects.filter(pk=pk, claim_token=token, status=model.Status.CLAIMED).update(
+        status=model.Status.SKIPPED, error=""
+    )
+
+
+def mark_failed_attempt(model, row, token, error, *, permanent=False):
+    """Count a failed attempt: back to pending with a delay, or failed for good (a permanent
+    refusal, or the last attempt). Returns the row's new status."""
+    attempts = row.attempts + 1
+    changes = {"attempts": attempts, "error": str(error)[:ERROR_MAX_LENGTH]}
+    if permanent or attempts >= MAX_ATTEMPTS:
+        changes["status"] = model.Status.FAILED
+    else:
+        changes["status"] = model.Status.PENDING
+        changes["next_attempt_at"] = timezone.now() + retry_delay(attempts)
+    model.objects.filter(pk=row.pk, claim_token=token, status=model.Status.CLAIMED).update(
+        **changes
+    )
+    return changes["status"]
+
+
+def resend(rows) -> int:
+    """Staff send emails again (failed ones, usually): back to pending, attempts reset, for
+    the next sweep. Rows still pending or being sent are left alone. Returns how many."""
+    Status = rows.model.Status
+    return rows.exclude(status__in=[Status.PENDING, Status.CLAIMED]).update(
+        status=Status.PENDING,
+        attempts=0,
+        error="",
+        next_attempt_at=timezone.now(),
+        claim_token=None,
+    )
+
+
+def _words(text):
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+
+
+def smtp_verdict(error):
+    """What an error from sending one message means for its row, and the words to keep:
+    (RETRY, REFUSED or CONNECTION, "550 5.1.1 No such user")."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = [
+            (code, address, _words(text)) for address, (code, text) in error.recipients.items()
+        ]
+        code = min(code for code, _address, _text in answers)  # one temporary: worth a retry
+        if len(answers) == 1:
+            words = f"{answers[0][0]} {answers[0][2]}"
+        else:
+            words = "; ".join(f"{address}: {code} {text}" for code, address, text in answers)
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, words = error.smtp_code, f"{error.smtp_code} {_words(error.smtp_error)}"
+    else:  # refused connection, timeout, dropped connection: no answer about this message
+        return CONNECTION, f"{type(error).__name__}: {error}"
+    connection_answers = (smtplib.SMTPConnectError, smtplib.SMTPHeloError)
+    # 421: the server is closing the connection, so the next messages would fail as well.
+    if code == 421 or isinstance(error, connection_answers):
+        return CONNECTION, words
+    return (REFUSED if 500 <= code <= 599 else RETRY), words
+
+
+def deliver_claimed(model, ids, token, build_message):
+    """Send the claimed rows over one SMTP connection; returns counts by outcome
+    ({"sent", "retry", "failed", "skipped"}).
+
+    `build_message(row)` returns an EmailMessage, or None when the email is no longer owed
+    (a registration cancelled since, an event that has started): such rows are closed unsent.
+    The claim is renewed as the batch goes on; a row taken over meanwhile is left to its new
+    owner. When the connection fails, every row not yet sent counts a failed attempt.
+    """
+    counts = dict.fromkeys(("sent", RETRY, "failed", "skipped"), 0)
+    rows = list(
+        model.objects.for_delivery()
+        .filter(pk__in=ids, claim_token=token, status=model.Status.CLAIMED)
+        .order_by("pk")
+    )
+
+    def failed_attempt(row, error, permanent=False):
+        status = mark_failed_attempt(model, row, token, error, permanent=permanent)
+        counts["failed" if status == model.Status.FAILED else RETRY] += 1
+
+    if not rows:
+        return counts
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError as error:  # smtplib's errors are OSErrors too
+        _verdict, words = smtp_verdict(error)
+        logger.warning("Mail server unreachable for %s %s: %s", model.__name__, ids, words)
+        for row in rows:
+            failed_attempt(row, words)
+        return counts
+    renew_every = claim_timeout().total_seconds() / RENEWALS_PER_TIMEOUT
+    renewed_at = time.monotonic()
+    ours = {row.pk for row in rows}
+    try:
+        for index, row in enumerate(rows):
+            if time.monotonic() - renewed_at >= renew_every:
+                ours = set(refresh_claim(model, [r.pk for r in rows[index:]], token))
+                renewed_at = time.monotonic()
+            if row.pk not in ours:
+                continue  # taken over while this worker was stuck: the new owner sends it
+            try:
+                message = build_message(row)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception as error:  # a row that cannot be built must not block the rest
+                logger.exception("Building %s %s failed", model.__name__, row.pk)
+                failed_attempt(row, f"{type(error).__name__}: {error}")
+                continue
+            if message is None:
+                mark_skipped(model, row.pk, token)
+                counts["skipped"] += 1
+                continue
+            message.connection = connection
+            try:
+                message.send()
+            except OSError as error:
+                verdict, words = smtp_verdict(error)
+                logger.warning("Sending %s %s failed: %s", model.__name__, row.pk, words)
+                if verdict == CONNECTION:
+                    for waiting in rows[index:]:
+                        if waiting.pk in ours:
+                            failed_attempt(waiting, words)
+                    break
+                failed_attempt(row, words, permanent=verdict == REFUSED)
+                continue
+            mark_sent(model, row.pk, token)
+            counts["sent"] += 1
+    finally:
+        with contextlib.suppress(OSError):  # the outcome of every row is already recorded
+            connection.close()
+    return counts
+
+
+def deliver(model, build_message, *, ids=None, token=None):
+    """Send owed rows of `model`; returns counts by outcome (see deliver_claimed).
+
+    With `token`, the rows in `ids` were claimed for this caller (by a sweep): what is still
+    ours is renewed and sent. Without it, up to BATCH_SIZE rows are claimed here: those in
+    `ids`, or any that are owed. Safe to run twice: a row is sent under one claim only.
+    """
+    if token is None:
+        queryset = model.objects.filter(pk__in=ids) if ids else None
+        token, ids = claim_batch(model, queryset=queryset)
+    else:
+        ids = refresh_claim(model, ids, token)
+    return deliver_claimed(model, ids, token, build_message)
