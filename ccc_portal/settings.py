@@ -283,6 +283,7 @@ CSRF_COOKIE_HTTPONLY = False  # the admin's JavaScript reads it
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "ccc_portal.errors.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
@@ -347,5 +348,10 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_IN_BACKGROUND_ROWS = env_int("IMPORT_IN_BACKGROUND_ROWS", 1000)
 
 # --- Outbox -------------------------------------------------------------------------------------
-# First retry delay for an email the mail server refused; it doubles at each attempt.
+# First retry delay for an email the mail server refused for now (4xx) or could not be reached
+# for; it doubles at each attempt (core/outbox.py).
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+# A worker renews its claim on a batch as it sends; a claim not renewed for this long belongs
+# to a worker that died, and the next sweep (every minute) takes its emails over. Keep it above
+# the longest a single email can take (a few EMAIL_TIMEOUTs).
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 60)

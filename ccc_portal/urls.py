@@ -13,6 +13,12 @@ from .sitemaps import SITEMAPS
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 
+# In the visitor's language and the site's layout (CSRF failures too: CSRF_FAILURE_VIEW).
+handler400 = "ccc_portal.errors.bad_request"
+handler403 = "ccc_portal.errors.permission_denied"
+handler404 = "ccc_portal.errors.page_not_found"
+handler500 = "ccc_portal.errors.server_error"
+
 # Outside the language prefix: machine endpoints.
 urlpatterns = [
     path("health/", views.health, name="health"),

@@ -45,7 +45,15 @@ class RegistrationForm(forms.Form):
         help_text=_("Your organisation's name or acronym. CCC members are recognised."),
     )
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Registration.Gender.choices)
+    # Starts on a blank "choose" option: a pre-selected answer would be counted in the gender
+    # figures CCC reports for everyone who skipped the question.
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("", _("Choose…")), *Registration.Gender.choices],
+        error_messages={
+            "required": _("Please choose an answer. You can choose “Prefer not to say”.")
+        },
+    )
     email = forms.EmailField(label=_("Email"), max_length=254)
     phone = forms.CharField(
         label=_("Phone number"),
@@ -110,7 +118,11 @@ class RegistrationForm(forms.Form):
                 css_class="visually-hidden",
                 aria_hidden="true",
             ),
-            Submit("register", _("Register"), css_class="btn-primary btn-lg"),
+            Submit(
+                "register",
+                _("Join the waiting list") if event.is_full else _("Register"),
+                css_class="btn-primary btn-lg",
+            ),
         )
 
     def clean_full_name(self):

@@ -16,7 +16,7 @@ from . import calendar as month_calendar
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .ical import event_calendar
-from .models import Event, Registration
+from .models import Event, Registration, RegistrationNotice
 from .services import (
     RegistrationRefused,
     registration_cancel,
@@ -44,7 +44,8 @@ class EventListView(ListView):
 
     def get_queryset(self):
         now = timezone.now()
-        events = public_events().past(now) if self.archive else public_events().upcoming(now)
+        events = public_events().with_registration_counts()
+        events = events.past(now) if self.archive else events.upcoming(now)
         self.filterset = EventFilter(self.request.GET or None, queryset=events)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return events.none()
@@ -96,9 +97,6 @@ class EventDetailView(DetailView):
     def get_queryset(self):
         return public_events().with_registration_counts()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(now=timezone.now(), **kwargs)
-
 
 def _ics_language(request):
     language = request.GET.get("lang", "km")
@@ -148,9 +146,7 @@ class RegisterView(FormView):
         return {**super().get_form_kwargs(), "event": self.event}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            event=self.event, registration_open=self.event.is_registration_open(), **kwargs
-        )
+        return super().get_context_data(event=self.event, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if rate_limited(
@@ -175,8 +171,8 @@ class RegisterView(FormView):
             messages.info(
                 self.request,
                 _(
-                    "This email address is already registered for this event. We have sent "
-                    "the registration link to it again."
+                    "This email address is already registered for this event. The "
+                    "registration link will be sent to it again in a few minutes."
                 ),
             )
             return redirect(self.event)
@@ -192,6 +188,38 @@ def _registration_from_token(token):
     )
 
 
+# The email that tells a registrant their present status.
+STATUS_NOTICE_KINDS = {
+    Registration.Status.CONFIRMED: [
+        RegistrationNotice.Kind.CONFIRMED,
+        RegistrationNotice.Kind.PROMOTED,
+    ],
+    Registration.Status.ATTENDED: [
+        RegistrationNotice.Kind.CONFIRMED,
+        RegistrationNotice.Kind.PROMOTED,
+    ],
+    Registration.Status.WAITING: [RegistrationNotice.Kind.WAITING],
+}
+
+
+def _status_email(registration):
+    """The state of the email that tells the registrant their present status: "sent",
+    "pending" (still in the outbox: the page must not claim it was sent) or None (none owed)."""
+    kinds = STATUS_NOTICE_KINDS.get(registration.status)
+    if not kinds:
+        return None
+    status = (
+        registration.notices.filter(kind__in=kinds)
+        .exclude(status=RegistrationNotice.Status.SKIPPED)
+        .order_by("-created_at", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status is None:
+        return None
+    return "sent" if status == RegistrationNotice.Status.SENT else "pending"
+
+
 def registration_detail(request, token):
     """The registrant's own page, reached only through the signed link."""
     registration = _registration_from_token(token)
@@ -202,6 +230,7 @@ def registration_detail(request, token):
             "registration": registration,
             "event": registration.event,
             "position": waiting_position(registration),
+            "status_email": _status_email(registration),
             "token": token,
         },
     )
