@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.admin_outbox import OUTBOX_FIELDS, OutboxAdmin
 
@@ -73,7 +74,7 @@ class EventMessageAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("sent"), ordering="sent_count")
+    @admin.display(description=pgettext_lazy("number of emails", "sent"), ordering="sent_count")
     def sent(self, message):
         return message.sent_count
 
