@@ -150,22 +150,6 @@ def test_failures_after_the_last_try_are_kept_for_staff(settings, worker):
     assert "451" in delivery.error
 
 
-def test_reminder_throughput_of_one_worker(settings, worker, capsys):
-    people = 300
-    _, registrations = event_with_due_reminders(people)
-    with smtp_server(settings, ProgrammableHandler()) as handler:
-        began = time.perf_counter()
-        sweep_outbox.delay().get(timeout=WAIT_SECONDS)
-        wait_until_drained(ReminderDelivery)
-        elapsed = time.perf_counter() - began
-    assert len(handler.received) == people
-    with capsys.disabled():
-        print(
-            f"\n{people} reminders through one worker (2 threads) to loopback SMTP: "
-            f"{elapsed:.2f} s, {people / elapsed:.0f} per second, 0 duplicates"
-        )
-
-
 def test_confirmation_owed_while_the_broker_was_down_is_sent_by_the_sweep(settings, worker):
     registration = RegistrationFactory()
     # What a registration leaves behind when the broker cannot take the message.
