@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from ccc_portal.demo import load_demo
+from demo.loader import load_demo
 from events.models import Event, EventType, Registration
 from members.models import Organisation, Province, Sector
 from networks.models import ProvincialNetwork

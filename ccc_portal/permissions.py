@@ -7,18 +7,17 @@ rights from these groups, never one by one.
 
 from django.contrib.auth.management import create_permissions
 
-CCC_STAFF = "CCC staff"
-EVENT_COORDINATORS = "Event coordinators"
+from core.roles import CCC_STAFF, EVENT_COORDINATORS
 
 # Every permission of these apps.
-STAFF_APPS = ("members", "networks", "events", "django_celery_beat", "ccc_portal")
+STAFF_APPS = ("core", "members", "networks", "events", "django_celery_beat")
 COORDINATOR_APPS = ("events",)
 # Single permissions, as "app_label.codename".
 COORDINATOR_EXTRA = (
     "members.view_organisation",
     "members.view_province",
     "members.view_sector",
-    "ccc_portal.view_staffjob",
+    "core.view_staffjob",
 )
 
 

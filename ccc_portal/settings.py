@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "members",
     "networks",
     "events",
+    "demo",
+    # Last: its post_migrate hook syncs the staff groups once every app's permissions exist.
     "ccc_portal",
 ]
 
@@ -192,12 +194,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages, time and formats --------------------------------------------------------------
 LANGUAGE_CODE = "km"
 LANGUAGES = [("km", "ខ្មែរ"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",  # our own strings (makemessages); listed first, so they win
+    BASE_DIR / "locale_overrides",  # Khmer of Django's and the libraries' strings, by hand
+]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Phnom_Penh"
 # Django's own km formats read dates month-first and start the week on Sunday: ours fix that.
-FORMAT_MODULE_PATH = ["ccc_portal.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "km"
 MODELTRANSLATION_LANGUAGES = ("km", "en")
@@ -249,12 +254,18 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_folder = VAR_DIR / "celery" / "broker"
     # kombu's filesystem transport expects its folders to exist.
-    for _folder in (_broker_folder, VAR_DIR / "celery" / "processed"):
+    for _folder in (
+        _broker_folder,
+        VAR_DIR / "celery" / "processed",
+        VAR_DIR / "celery" / "control",
+    ):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_folder),
         "data_folder_out": str(_broker_folder),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Broadcasts (worker pings) would otherwise land in ./control of the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
@@ -331,14 +342,14 @@ from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
 
 EXPORT_FORMATS = [XLSX, CSV]
 IMPORT_FORMATS = [XLSX, CSV]
-# Formulas are neutralised by core.spreadsheets (called by members.spreadsheets' export mixin):
+# Formulas are neutralised by core.spreadsheets (called by core.admin_spreadsheets' export mixin):
 # a quote before any text starting with = + - @, a tab or a carriage return. The library's own
 # escaping only strips a leading "=" (so "+cmd|..." and "@SUM(...)" pass) and turns every cell,
 # numbers included, into text: it stays off.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Unset, these let every staff login import and export every model. Import needs the model's
-# "change" right here, and both "add" and "change" in our admins (members.spreadsheets);
+# "change" right here, and both "add" and "change" in our admins (core.admin_spreadsheets);
 # export needs "view".
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

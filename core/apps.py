@@ -6,4 +6,5 @@ class CoreConfig(AppConfig):
     """The ground floor: helpers every app may use. It imports none of our apps."""
 
     name = "core"
-    verbose_name = _("Portal infrastructure")
+    # The admin's heading over staff jobs, as staff knew it when they lived in ccc_portal.
+    verbose_name = _("Portal")

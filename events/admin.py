@@ -10,9 +10,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from ccc_portal.localization import format_date
-from members.history import HistoryAdmin
-from members.spreadsheets import SpreadsheetExportMixin
+from core.admin_history import HistoryAdmin
+from core.admin_spreadsheets import SpreadsheetExportMixin
+from core.localization import format_date
 
 from .admin_forms import MessageRegistrantsForm, RegistrationAddForm, RegistrationAdminForm
 from .models import (
@@ -40,7 +40,6 @@ from .services import (
     registrations_confirm_preview,
     registrations_mark_attended,
     registrations_undo_attended,
-    waiting_position,
 )
 
 
@@ -218,11 +217,7 @@ class EventAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
     def sign_in_sheet_view(self, request, object_id):
         event = self._event_for(request, object_id)
         registrations = (
-            event.registrations.filter(
-                status__in=[Registration.Status.CONFIRMED, Registration.Status.ATTENDED]
-            )
-            .select_related("organisation")
-            .order_by("full_name")
+            event.registrations.seat_holding().select_related("organisation").order_by("full_name")
         )
         return TemplateResponse(
             request,
@@ -489,7 +484,7 @@ class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
                     "The event is full: %(name)s is on the waiting list in position "
                     "%(position)d and told by email."
                 )
-                % {"name": registration.full_name, "position": waiting_position(registration)},
+                % {"name": registration.full_name, "position": registration.waiting_position()},
                 messages.WARNING,
             )
 

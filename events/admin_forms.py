@@ -10,9 +10,12 @@ class MessageRegistrantsForm(forms.Form):
     recipients = forms.MultipleChoiceField(
         label=_("Send to"),
         choices=[
-            (Registration.Status.CONFIRMED, _("Confirmed")),
-            (Registration.Status.WAITING, _("Waiting list")),
-            (Registration.Status.ATTENDED, _("Attended")),
+            (status.value, status.label)
+            for status in (
+                Registration.Status.CONFIRMED,
+                Registration.Status.WAITING,
+                Registration.Status.ATTENDED,
+            )
         ],
         initial=[Registration.Status.CONFIRMED],
         widget=forms.CheckboxSelectMultiple,

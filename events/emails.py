@@ -1,16 +1,19 @@
 """Emails to registrants, in the language each one chose: HTML and plain text, with the
-event's calendar file attached where it helps."""
+event's calendar file attached where it helps.
+
+This module renders and nothing else: whether an email is still owed when its turn comes is
+the outbox row's to say (its is_owed(), in events.models); a row no longer owed builds None.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .ical import event_calendar
 from .models import EventMessageDelivery, Registration, RegistrationNotice, ReminderDelivery
-from .services import waiting_position
 
 Kind = RegistrationNotice.Kind
 REMINDER = "reminder"
@@ -33,8 +36,6 @@ WITH_CALENDAR_FILE = {
     Kind.CHANGED,
     Kind.EVENT_CANCELLED,
 }
-# Notices that only make sense while the registration is still active.
-FOR_ACTIVE_REGISTRATIONS = {Kind.CONFIRMED, Kind.PROMOTED, Kind.EXISTING, Kind.CHANGED}
 
 
 def registration_links(registration):
@@ -55,7 +56,7 @@ def registration_email(registration: Registration, kind: str) -> EmailMultiAlter
             "registration": registration,
             "event": event,
             "kind": kind,
-            "position": waiting_position(registration),
+            "position": registration.waiting_position(),
             **registration_links(registration),
         }
         subject = str(SUBJECTS[kind] % {"title": event.title})
@@ -76,38 +77,25 @@ def registration_email(registration: Registration, kind: str) -> EmailMultiAlter
 
 def notice_email(notice: RegistrationNotice, now=None):
     """The email a notice stands for, or None when it is no longer worth sending."""
-    now = now or timezone.now()
-    registration = notice.registration
-    if notice.kind in FOR_ACTIVE_REGISTRATIONS and not registration.is_active:
+    if not notice.is_owed(now):
         return None
-    if notice.kind == Kind.WAITING and registration.status != Registration.Status.WAITING:
-        return None  # promoted before the notice went out: the promotion notice says it all
-    if registration.event.ends_at < now and notice.kind != Kind.CANCELLED:
-        return None
-    return registration_email(registration, notice.kind)
+    return registration_email(notice.registration, notice.kind)
 
 
 def reminder_email(delivery: ReminderDelivery, now=None):
     """The reminder, or None when it is no longer owed (cancelled, or the event has begun)."""
-    now = now or timezone.now()
-    registration = delivery.registration
-    event = registration.event
-    if (
-        registration.status != Registration.Status.CONFIRMED
-        or event.status != event.Status.PUBLISHED
-        or event.starts_at <= now
-    ):
+    if not delivery.is_owed(now):
         return None
-    return registration_email(registration, REMINDER)
+    return registration_email(delivery.registration, REMINDER)
 
 
 def event_message_email(delivery: EventMessageDelivery):
     """A staff message as one registrant gets it, in their language; None when they have
     cancelled since it was written."""
+    if not delivery.is_owed():
+        return None
     registration = delivery.registration
     message = delivery.message
-    if not registration.is_active and registration.status not in message.statuses:
-        return None
     with translation.override(registration.language):
         context = {
             "registration": registration,

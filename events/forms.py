@@ -1,40 +1,17 @@
-import re
-import unicodedata
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ccc_portal.localization import latin_digits
+from core.text import clean_text, normalise_phone
 from members.models import Organisation
 
 from .models import Registration
+from .services import RegistrationRefused, registration_check_organisation
 
 # Above this many active members, the form sends no list of suggestions.
 MAX_SUGGESTIONS = 300
-
-# Cambodian numbers: 0 + 8 or 9 digits at home, +855 + 8 or 9 digits (no leading 0) abroad.
-LOCAL_PHONE = re.compile(r"^0([1-9]\d{7,8})$")
-INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)855 ?0?([1-9]\d{7,8})$")
-PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
-# Line breaks, and the zero-width characters Khmer text uses between words.
-KEPT = frozenset("\n\t\u200b\u200c\u200d")
-
-
-def normalise_phone(value):
-    """'012 345 678', '+855 12 345 678', '០១២ ៣៤៥ ៦៧៨' -> '+85512345678'; None if not Cambodian."""
-    compact = PHONE_SEPARATORS.sub("", latin_digits(value))
-    match = LOCAL_PHONE.match(compact) or INTERNATIONAL_PHONE.match(compact)
-    return f"+855{match.group(1)}" if match else None
-
-
-def clean_text(value):
-    """Printable text: control characters (other than line breaks) removed, NFC."""
-    value = unicodedata.normalize("NFC", value)
-    kept = (char for char in value if char in KEPT or unicodedata.category(char)[0] != "C")
-    return "".join(kept).strip()
 
 
 class RegistrationForm(forms.Form):
@@ -159,13 +136,13 @@ class RegistrationForm(forms.Form):
             )
         name = cleaned.get("organisation_name")
         cleaned["organisation"] = Organisation.objects.active_members().matching(name).first()
-        if self.event.is_members_only and name and cleaned["organisation"] is None:
-            self.add_error(
-                "organisation_name",
-                _("This event is for CCC member organisations only. Choose your organisation."),
-            )
+        if name:
+            # The service's rule and words, shown on the field (registration_create checks it
+            # again under its lock).
+            try:
+                registration_check_organisation(
+                    event=self.event, organisation=cleaned["organisation"]
+                )
+            except RegistrationRefused as refusal:
+                self.add_error("organisation_name", refusal.message)
         return cleaned
-
-    @property
-    def is_honeypot(self):
-        return any(error.code == "honeypot" for error in self.non_field_errors().as_data())

@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.core import signing
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -94,6 +94,11 @@ class EventQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
 
+    def reminding(self, now=None):
+        """Events whose confirmed registrants are still owed reminders: published, not
+        started."""
+        return self.filter(status=Event.Status.PUBLISHED, starts_at__gt=now or timezone.now())
+
     def with_reminder_counts(self):
         """Reminders sent, pending (owed or being sent) and failed, counted in the database."""
 
@@ -116,15 +121,11 @@ class EventQuerySet(models.QuerySet):
         )
 
     def with_registration_counts(self):
+        """`confirmed_count`: the seats held (see RegistrationQuerySet.seat_holding);
+        `waiting_count`: the waiting list."""
         return self.annotate(
             confirmed_count=Count(
-                "registrations",
-                filter=Q(
-                    registrations__status__in=[
-                        Registration.Status.CONFIRMED,
-                        Registration.Status.ATTENDED,
-                    ]
-                ),
+                "registrations", filter=Q(registrations__status__in=Registration.SEAT_HOLDING)
             ),
             waiting_count=Count(
                 "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
@@ -217,6 +218,11 @@ class Event(models.Model):
     def is_members_only(self):
         return self.audience == self.Audience.MEMBERS
 
+    def accepts_organisation(self, organisation):
+        """Whether people from `organisation` (None: not a member, or not given) may register:
+        members-only events take active member organisations only."""
+        return not self.is_members_only or bool(organisation and organisation.is_active_member)
+
     def is_registration_open(self, now=None):
         """Published, not cancelled, not started, and inside the registration window."""
         now = now or timezone.now()
@@ -261,13 +267,39 @@ class Event(models.Model):
 
 
 class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        """Not cancelled (one active registration per email and event)."""
+        return self.exclude(status=Registration.Status.CANCELLED)
+
     def seat_holding(self):
         """Those who hold a seat against the capacity: confirmed or attended."""
-        return self.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.ATTENDED])
+        return self.filter(status__in=Registration.SEAT_HOLDING)
+
+    def told_of_changes(self):
+        """Those told when the event's time, place or status changes: confirmed and waiting."""
+        return self.filter(status__in=Registration.TOLD_OF_CHANGES)
 
     def waiting_in_order(self):
         """The waiting list, first in line first."""
         return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+    def waiting_ahead_of(self, registration):
+        """Those before `registration` on its event's waiting list (waiting_in_order's order:
+        the moment each was put there, then the id)."""
+        return self.filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, pk__lt=registration.pk),
+            event_id=registration.event_id,
+            status=Registration.Status.WAITING,
+        )
+
+    def owed_reminders(self, now=None):
+        """Still owed their event's reminders: confirmed, for an event still reminding (see
+        EventQuerySet.reminding). The sweep (events.services.reminders_due) adds which
+        reminder has come due; the send checks this again, as things may change in between."""
+        return self.filter(
+            status=Registration.Status.CONFIRMED, event__in=Event.objects.reminding(now)
+        )
 
 
 class Registration(models.Model):
@@ -276,6 +308,10 @@ class Registration(models.Model):
         WAITING = "waiting", _("Waiting list")
         CANCELLED = "cancelled", _("Cancelled")
         ATTENDED = "attended", _("Attended")
+
+    # The statuses some rules read, named once (RegistrationQuerySet uses them).
+    SEAT_HOLDING = (Status.CONFIRMED, Status.ATTENDED)
+    TOLD_OF_CHANGES = (Status.CONFIRMED, Status.WAITING)
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
@@ -359,6 +395,16 @@ class Registration(models.Model):
         return self.status != self.Status.CANCELLED
 
     @property
+    def holds_seat(self):
+        return self.status in self.SEAT_HOLDING
+
+    def waiting_position(self):
+        """1 for the first on the waiting list; None when not waiting."""
+        if self.status != self.Status.WAITING:
+            return None
+        return Registration.objects.waiting_ahead_of(self).count() + 1
+
+    @property
     def organisation_display(self):
         return str(self.organisation) if self.organisation_id else self.organisation_name
 
@@ -375,6 +421,21 @@ class Registration(models.Model):
             return None
 
 
+class ReminderRuleQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Rules whose moment (the event's start minus the offset, annotated as `due_at`) has
+        come, of events still reminding."""
+        now = now or timezone.now()
+        due_at = ExpressionWrapper(
+            F("event__starts_at") - F("offset"), output_field=models.DateTimeField()
+        )
+        return (
+            self.filter(event__in=Event.objects.reminding(now))
+            .annotate(due_at=due_at)
+            .filter(due_at__lte=now)
+        )
+
+
 class ReminderRule(models.Model):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="reminder_rules"
@@ -382,6 +443,8 @@ class ReminderRule(models.Model):
     offset = models.DurationField(
         _("time before the start"), help_text=_("For example 1 day, 00:00:00 or 02:00:00.")
     )
+
+    objects = ReminderRuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "-offset"]
@@ -450,6 +513,11 @@ class ReminderDelivery(OutboxEntry):
     def __str__(self):
         return f"{self.registration} · {self.rule}"
 
+    def is_owed(self, now=None):
+        """Still to be sent when its turn comes: the registrant is still owed reminders
+        (RegistrationQuerySet.owed_reminders: not cancelled since, the event not started)."""
+        return Registration.objects.owed_reminders(now).filter(pk=self.registration_id).exists()
+
 
 class RegistrationNotice(OutboxEntry):
     """Any other email to a registrant: confirmation, waiting list, promotion, the link sent
@@ -463,6 +531,9 @@ class RegistrationNotice(OutboxEntry):
         CANCELLED = "cancelled", _("Cancellation confirmed")
         CHANGED = "changed", _("Event changed")
         EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+
+    # Notices that only make sense while the registration is still active.
+    FOR_ACTIVE_REGISTRATIONS = (Kind.CONFIRMED, Kind.PROMOTED, Kind.EXISTING, Kind.CHANGED)
 
     registration = models.ForeignKey(
         Registration,
@@ -490,6 +561,19 @@ class RegistrationNotice(OutboxEntry):
 
     def __str__(self):
         return f"{self.registration} · {self.get_kind_display()}"
+
+    def is_owed(self, now=None):
+        """Still worth sending: not about an active registration that has been cancelled since,
+        not "you are on the waiting list" to someone promoted since (the promotion says it
+        all), and nothing but a cancellation once the event is over."""
+        registration = self.registration
+        if self.kind in self.FOR_ACTIVE_REGISTRATIONS and not registration.is_active:
+            return False
+        if self.kind == self.Kind.WAITING and registration.status != Registration.Status.WAITING:
+            return False
+        return self.kind == self.Kind.CANCELLED or registration.event.ends_at >= (
+            now or timezone.now()
+        )
 
 
 class EventMessageQuerySet(models.QuerySet):
@@ -574,3 +658,9 @@ class EventMessageDelivery(OutboxEntry):
 
     def __str__(self):
         return f"{self.registration} · {self.message}"
+
+    def is_owed(self):
+        """Still to be sent: the registrant has not cancelled since, unless the message was
+        written to cancelled registrations too."""
+        registration = self.registration
+        return registration.is_active or registration.status in self.message.statuses

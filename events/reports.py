@@ -7,7 +7,6 @@ from members.models import Organisation, Province
 
 from .models import Registration
 
-ACTIVE = ~Q(status=Registration.Status.CANCELLED)
 NOT_GIVEN = _("Not given")
 
 
@@ -36,7 +35,7 @@ def event_participation(event):
 
     Counts are made in the database, one query per table, whatever the number of people.
     """
-    registrations = Registration.objects.filter(ACTIVE, event=event)
+    registrations = Registration.objects.active().filter(event=event)
     totals = registrations.aggregate(
         registered=Count("pk"),
         confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),

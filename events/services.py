@@ -8,13 +8,14 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import ExpressionWrapper, F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
 
+from .delivery import deliver_outbox
 from .models import (
     DefaultReminder,
     Event,
@@ -50,14 +51,13 @@ class RegistrationOutcome:
 # However often the form is posted with an address already registered, the link goes to it
 # again at most once in this time (the form must not become a way to flood an inbox).
 LINK_AGAIN_INTERVAL = datetime.timedelta(minutes=10)
-TOLD_OF_CHANGES = (Registration.Status.CONFIRMED, Registration.Status.WAITING)
 
 
 def event_people_to_tell(event: Event) -> int:
     """How many registrants a change of time, place or status would be told of."""
     if event.pk is None:
         return 0
-    return event.registrations.filter(status__in=TOLD_OF_CHANGES).count()
+    return event.registrations.told_of_changes().count()
 
 
 @transaction.atomic
@@ -88,7 +88,7 @@ def event_save(*, event: Event, changed_fields=(), default_reminders=True) -> Ev
         else RegistrationNotice.Kind.CHANGED
     )
     once_key = f"{kind}:{event.sequence}"
-    registrations = event.registrations.filter(status__in=TOLD_OF_CHANGES)
+    registrations = event.registrations.told_of_changes()
     notices = RegistrationNotice.objects.bulk_create(
         [
             RegistrationNotice(registration=registration, kind=kind, once_key=once_key)
@@ -121,7 +121,6 @@ def event_apply_default_reminders(*, event: Event) -> list:
 def _deliver_after_commit(model_name, ids):
     """Ask a worker to send now; if the broker is down the rows stay pending in the database
     and the outbox sweep sends them when it can."""
-    from .tasks import deliver_outbox
 
     def send():
         try:
@@ -148,6 +147,16 @@ def notice_queue(*, registration: Registration, kind: str, once_key: str = ""):
     return notice
 
 
+def registration_check_organisation(*, event, organisation):
+    """Raise RegistrationRefused when `event` does not take people from `organisation` (None:
+    not a member, or none given): members-only events take active members only."""
+    if not event.accepts_organisation(organisation):
+        raise RegistrationRefused(
+            _("This event is for CCC member organisations only. Choose your organisation."),
+            "members_only",
+        )
+
+
 def registration_check_event_accepts(*, event, organisation, now=None, by_staff=False):
     """Raise RegistrationRefused when `event` takes no registration (for `organisation`) now.
 
@@ -164,11 +173,7 @@ def registration_check_event_accepts(*, event, organisation, now=None, by_staff=
             raise RegistrationRefused(_("This event is over."), "over")
     elif not event.is_registration_open(now):
         raise RegistrationRefused(_("Registration for this event is closed."), "closed")
-    if event.is_members_only and not (organisation and organisation.is_active_member):
-        raise RegistrationRefused(
-            _("This event is for CCC member organisations only. Choose your organisation."),
-            "members_only",
-        )
+    registration_check_organisation(event=event, organisation=organisation)
 
 
 def registration_create(
@@ -194,11 +199,7 @@ def registration_create(
             registration_check_event_accepts(
                 event=event, organisation=organisation, now=now, by_staff=added_by is not None
             )
-            existing = (
-                event.registrations.filter(email__iexact=email)
-                .exclude(status=Registration.Status.CANCELLED)
-                .first()
-            )
+            existing = event.registrations.active().filter(email__iexact=email).first()
             if existing:
                 _queue_link_again(existing)
                 return RegistrationOutcome(existing, created=False)
@@ -231,11 +232,7 @@ def registration_create(
     except IntegrityError:
         # The same email raced itself past the check above (a double click): the database's
         # unique index kept one; answer with that one.
-        existing = (
-            Registration.objects.filter(event=event, email__iexact=email)
-            .exclude(status=Registration.Status.CANCELLED)
-            .first()
-        )
+        existing = Registration.objects.active().filter(event=event, email__iexact=email).first()
         if existing is None:
             raise
         return RegistrationOutcome(existing, created=False)
@@ -266,19 +263,6 @@ def _queue_link_again(registration):
         kind=RegistrationNotice.Kind.EXISTING,
         once_key=f"{RegistrationNotice.Kind.EXISTING}:{interval}",
     )
-
-
-def waiting_position(registration: Registration):
-    """1 for the first on the waiting list; None when not waiting."""
-    if registration.status != Registration.Status.WAITING:
-        return None
-    ahead = Registration.objects.filter(
-        Q(created_at__lt=registration.created_at)
-        | Q(created_at=registration.created_at, pk__lt=registration.pk),
-        event_id=registration.event_id,
-        status=Registration.Status.WAITING,
-    )
-    return ahead.count() + 1
 
 
 @dataclass(frozen=True)
@@ -344,7 +328,7 @@ def registrations_cancel(*, registrations, now=None) -> CancelOutcome:
         batch = list(
             event.registrations.select_for_update()
             .filter(pk__in=ids)
-            .exclude(status=Registration.Status.CANCELLED)
+            .active()
             .order_by("created_at", "pk")
         )
         for registration in batch:
@@ -476,26 +460,17 @@ def event_message_registrants(*, event: Event, subject: str, body: str, statuses
 def reminders_due(*, now=None):
     """(registration, rule) pairs owed a reminder now and not yet in the ledger.
 
-    Owed: the registration is confirmed, the event is published and has not started, the
-    reminder's moment (start minus offset) has come, and the registration existed by then
-    (someone who registers after the moment does not get that late reminder).
+    Owed: the registrant is still owed the event's reminders (confirmed, the event published
+    and not started: RegistrationQuerySet.owed_reminders, which the send checks again), the
+    reminder's moment (start minus offset) has come (ReminderRuleQuerySet.due), and the
+    registration existed by then (someone who registers after the moment does not get that
+    late reminder).
     """
     now = now or timezone.now()
-    due_at = ExpressionWrapper(
-        F("event__starts_at") - F("offset"), output_field=models.DateTimeField()
-    )
-    rules = (
-        ReminderRule.objects.filter(event__status=Event.Status.PUBLISHED, event__starts_at__gt=now)
-        .annotate(due_at=due_at)
-        .filter(due_at__lte=now)
-    )
-    for rule in rules:
+    for rule in ReminderRule.objects.due(now):
         registrations = (
-            Registration.objects.filter(
-                event_id=rule.event_id,
-                status=Registration.Status.CONFIRMED,
-                created_at__lte=rule.due_at,
-            )
+            Registration.objects.owed_reminders(now)
+            .filter(event_id=rule.event_id, created_at__lte=rule.due_at)
             .exclude(reminder_deliveries__rule=rule)
             .values_list("pk", flat=True)
         )

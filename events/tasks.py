@@ -1,5 +1,5 @@
 """Celery tasks: thin wrappers around the outbox (core/outbox.py) and the services. Each is
-safe to run twice.
+safe to run twice. (The delivery task itself, which the services queue, is in events.delivery.)
 
 No task waits with a long countdown: on Redis such tasks come back after the visibility timeout
 and run twice (celery#2481). The beat sweep finds what is owed in the database instead.
@@ -14,40 +14,17 @@ from core import outbox
 from networks.models import MoUDigestDelivery
 from networks.tasks import deliver_mou_digests
 
-from .emails import event_message_email, notice_email, reminder_email
-from .models import EventMessageDelivery, RegistrationNotice, ReminderDelivery
+from .delivery import OUTBOXES, deliver_outbox
 from .services import reminders_schedule
 
 logger = logging.getLogger(__name__)
 
-OUTBOXES = {
-    "notice": (RegistrationNotice, notice_email),
-    "reminder": (ReminderDelivery, reminder_email),
-    "message": (EventMessageDelivery, event_message_email),
-}
 # Bounds one sweep's work; what is left waits for the next minute.
 SWEEP_MAX_BATCHES = 200
 # Claimed rows waiting in the queue for a worker, at most. A claim is renewed only once a
 # worker works on it, so a batch that waits longer than the claim timeout is taken over by the
 # next sweep (never sent twice: its first task finds the claim gone and does nothing).
 MAX_IN_FLIGHT = 20 * outbox.BATCH_SIZE
-
-
-@shared_task(acks_late=True)
-def deliver_outbox(model_name, ids=None, token=None):
-    """Send outbox rows over one SMTP connection.
-
-    With `token`, the rows were claimed by the sweep; with `ids` alone (just after a
-    registration) or nothing, they are claimed here. Refusals and connection failures are
-    recorded on each row, which the sweep tries again after its delay (see core/outbox.py).
-    """
-    model, build = OUTBOXES[model_name]
-    counts = outbox.deliver(model, build, ids=ids, token=token)
-    if any(counts.values()) and outbox.claimable_exists(model):
-        # Keep the pipeline full between sweeps: a worker that finished a batch takes the next.
-        deliver_outbox.delay(model_name)
-    # Failed attempts, whether tried again later or failed for good (the rows tell which).
-    return {"sent": counts["sent"], "failed": counts["failed"] + counts[outbox.RETRY]}
 
 
 @shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from ccc_portal.localization import weekday_names
+from core.localization import weekday_names
 from core.ratelimit import rate_limited
 
 from . import calendar as month_calendar
@@ -17,12 +17,7 @@ from .filters import EventFilter
 from .forms import RegistrationForm
 from .ical import event_calendar
 from .models import Event, Registration, RegistrationNotice
-from .services import (
-    RegistrationRefused,
-    registration_cancel,
-    registration_create,
-    waiting_position,
-)
+from .services import RegistrationRefused, registration_cancel, registration_create
 
 # How far back the subscription feed reaches, so calendar apps keep recent events, and how many
 # events it carries at most (the nearest ones), so that it stays small for phones.
@@ -190,14 +185,10 @@ def _registration_from_token(token):
 
 # The email that tells a registrant their present status.
 STATUS_NOTICE_KINDS = {
-    Registration.Status.CONFIRMED: [
-        RegistrationNotice.Kind.CONFIRMED,
-        RegistrationNotice.Kind.PROMOTED,
-    ],
-    Registration.Status.ATTENDED: [
-        RegistrationNotice.Kind.CONFIRMED,
-        RegistrationNotice.Kind.PROMOTED,
-    ],
+    **dict.fromkeys(
+        Registration.SEAT_HOLDING,
+        [RegistrationNotice.Kind.CONFIRMED, RegistrationNotice.Kind.PROMOTED],
+    ),
     Registration.Status.WAITING: [RegistrationNotice.Kind.WAITING],
 }
 
@@ -229,7 +220,7 @@ def registration_detail(request, token):
         {
             "registration": registration,
             "event": registration.event,
-            "position": waiting_position(registration),
+            "position": registration.waiting_position(),
             "status_email": _status_email(registration),
             "token": token,
         },

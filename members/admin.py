@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
+from core.admin_history import HistoryAdmin
+from core.admin_spreadsheets import SpreadsheetImportExportMixin
 from core.spreadsheets import neutralise_row
 
-from .history import HistoryAdmin
 from .models import Contact, MembershipDues, Organisation, Province, Sector
 from .resources import ContactResource, OrganisationResource
 from .services import closed_dues_years, dues_mark_paid, dues_record, members_lapsed
-from .spreadsheets import SpreadsheetImportExportMixin
 
 
 @admin.register(Province)

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ccc_portal.localization import latin_digits
+from core.localization import latin_digits
 
 from .models import Organisation, Province, Sector
 

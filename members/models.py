@@ -1,23 +1,10 @@
-import unicodedata
-
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# Zero-width characters that Khmer keyboards insert between words; invisible, but they break
-# substring matching.
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-# Two spellings of the same subscript: COENG TA (្ត) and COENG DA (្ដ) are used interchangeably
-# (កណ្តាល / កណ្ដាល); compare and search on one of them.
-COENG_DA, COENG_TA = "\u17d2\u178a", "\u17d2\u178f"
-
-
-def normalise_text(value):
-    """Text as compared and searched: NFC, no zero-width characters, one coeng form."""
-    text = unicodedata.normalize("NFC", str(value or "")).translate(ZERO_WIDTH)
-    return text.replace(COENG_DA, COENG_TA).strip()
+from core.text import normalise_text
 
 
 class Province(models.Model):

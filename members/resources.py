@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from .models import Contact, Organisation, Province, Sector, normalise_text
+from core.text import normalise_text
+
+from .models import Contact, Organisation, Province, Sector
 
 LIST_SEPARATOR = ";"
 

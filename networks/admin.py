@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from members.history import HistoryAdmin
-from members.spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from core.admin_history import HistoryAdmin
+from core.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 
 from .models import (
     MoU,

@@ -15,11 +15,6 @@ from .validators import validate_pdf
 MOU_EXPIRY_WARNING_DAYS = 90
 
 
-class ProvincialNetworkQuerySet(models.QuerySet):
-    def for_map(self):
-        return self.select_related("province")
-
-
 class ProvincialNetwork(models.Model):
     class Status(models.TextChoices):
         STRONG = "strong", _("Active and well run")
@@ -52,8 +47,6 @@ class ProvincialNetwork(models.Model):
         default=False,
         help_text=_("Demonstration record whose name is a placeholder, not a real network."),
     )
-
-    objects = ProvincialNetworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["province__number", "slug"]

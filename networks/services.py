@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ccc_portal.permissions import CCC_STAFF
+from core.roles import CCC_STAFF
 
 from .models import MoU, MoUDigest, MoUDigestDelivery, MoUStatus
 

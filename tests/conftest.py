@@ -60,7 +60,7 @@ def postgresql(db):
 
 @pytest.fixture
 def demo(db):
-    from ccc_portal.demo import load_demo
+    from demo.loader import load_demo
 
     load_demo()
 

@@ -2,6 +2,8 @@
 
 import socket
 
+from django.utils import timezone
+
 
 def registration_form_data(**overrides):
     """What a person types into the public registration form."""
@@ -16,6 +18,29 @@ def registration_form_data(**overrides):
         "accessibility_needs": "",
         "consent": "on",
         "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def event_form_data(event, **overrides):
+    local = timezone.localtime
+    data = {
+        "title_km": event.title_km,
+        "title_en": event.title_en,
+        "slug": event.slug,
+        "event_type": event.event_type_id,
+        "status": event.status,
+        "audience": event.audience,
+        "starts_at_0": local(event.starts_at).strftime("%d/%m/%Y"),
+        "starts_at_1": local(event.starts_at).strftime("%H:%M"),
+        "ends_at_0": local(event.ends_at).strftime("%d/%m/%Y"),
+        "ends_at_1": local(event.ends_at).strftime("%H:%M"),
+        "capacity": event.capacity,
+        "reminder_rules-TOTAL_FORMS": 0,
+        "reminder_rules-INITIAL_FORMS": 0,
+        "registrations-TOTAL_FORMS": 0,
+        "registrations-INITIAL_FORMS": 0,
     }
     data.update(overrides)
     return data

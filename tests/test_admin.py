@@ -15,6 +15,7 @@ from tests.factories import (
     ProvincialNetworkFactory,
     RegistrationFactory,
 )
+from tests.helpers import event_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -86,29 +87,6 @@ def test_coordinator_runs_events_but_cannot_change_organisations(client, coordin
     organisation.refresh_from_db()
     assert organisation.name_en == "Untouched"
     assert client.get("/en/admin/networks/mou/").status_code == 403
-
-
-def event_form_data(event, **overrides):
-    local = timezone.localtime
-    data = {
-        "title_km": event.title_km,
-        "title_en": event.title_en,
-        "slug": event.slug,
-        "event_type": event.event_type_id,
-        "status": event.status,
-        "audience": event.audience,
-        "starts_at_0": local(event.starts_at).strftime("%d/%m/%Y"),
-        "starts_at_1": local(event.starts_at).strftime("%H:%M"),
-        "ends_at_0": local(event.ends_at).strftime("%d/%m/%Y"),
-        "ends_at_1": local(event.ends_at).strftime("%H:%M"),
-        "capacity": event.capacity,
-        "reminder_rules-TOTAL_FORMS": 0,
-        "reminder_rules-INITIAL_FORMS": 0,
-        "registrations-TOTAL_FORMS": 0,
-        "registrations-INITIAL_FORMS": 0,
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.parametrize("language", ["en", "km"])
@@ -244,7 +222,7 @@ def test_ccc_staff_hold_every_permission_of_the_register_even_for_later_models(d
                 "networks",
                 "events",
                 "django_celery_beat",
-                "ccc_portal",
+                "core",
             ]
         )
     )

@@ -9,7 +9,7 @@ from events.models import Event, RegistrationNotice
 from events.services import event_save
 from events.tasks import deliver_outbox
 from tests.factories import EventFactory, RegistrationFactory
-from tests.test_admin import event_form_data
+from tests.helpers import event_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ccc_portal.demo import load_demo
+from demo.loader import load_demo
 from events.models import Event
 from members.models import Organisation, Province
 from networks.models import MoU, ProvincialNetwork, SupportProject

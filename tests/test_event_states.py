@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from ccc_portal.localization import local_number
+from core.localization import local_number
 from events.models import Registration
 from events.reports import event_participation
 from tests.factories import EventFactory, RegistrationFactory

@@ -72,7 +72,7 @@ def test_editing_only_the_description_keeps_the_sequence():
 
 def test_admin_change_of_venue_raises_the_sequence(admin_client):
     event = make_event()
-    from tests.test_admin import event_form_data
+    from tests.helpers import event_form_data
 
     data = event_form_data(event, venue_en="New venue", venue_km="ទីកន្លែងថ្មី")
     response = admin_client.post(f"/en/admin/events/event/{event.pk}/change/", data)

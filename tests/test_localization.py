@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from ccc_portal.localization import (
+from core.localization import (
     format_date,
     khmer_digits,
     latin_digits,

@@ -6,8 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.text import normalise_text
 from events.models import Event, Registration, ReminderDelivery, ReminderRule
-from members.models import Organisation, normalise_text
+from members.models import Organisation
 from networks.models import MoU, MoUStatus, mou_status
 from tests.factories import (
     EventFactory,

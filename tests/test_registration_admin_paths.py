@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events.models import Event, EventType, Registration, RegistrationNotice
 from tests.factories import EventFactory, EventTypeFactory, RegistrationFactory
-from tests.test_admin import event_form_data
+from tests.helpers import event_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ccc_portal.models import StaffJob
+from core.models import StaffJob
 from members.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def run_inline(monkeypatch, task):
 def test_a_big_import_runs_in_a_worker_with_progress(
     client, staff_user, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from members.tasks import import_spreadsheet
+    from core.tasks import import_spreadsheet
 
     settings.IMPORT_IN_BACKGROUND_ROWS = 10
     run_inline(monkeypatch, import_spreadsheet)
@@ -44,7 +44,7 @@ def test_a_big_import_runs_in_a_worker_with_progress(
         )
     job = StaffJob.objects.get()
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/ccc_portal/staffjob/{job.pk}/change/")
+    assert response["Location"].endswith(f"/core/staffjob/{job.pk}/change/")
     assert job.status == "done" and job.done == job.total == 25
     assert "25 new" in job.outcome
     assert Organisation.objects.filter(name_en__startswith="Imported NGO").count() == 25
@@ -54,10 +54,10 @@ def test_a_big_import_runs_in_a_worker_with_progress(
 
 def test_running_jobs_refresh_their_page(client, staff_user):
     job = StaffJob.objects.create(title="Long import", total=1000, status="running")
-    from ccc_portal.jobs import job_progress
+    from core.jobs import job_progress
 
     job_progress(job.pk, 400)
     client.force_login(staff_user)
-    page = client.get(f"/en/admin/ccc_portal/staffjob/{job.pk}/change/")
+    page = client.get(f"/en/admin/core/staffjob/{job.pk}/change/")
     assert 'http-equiv="refresh"' in page.text
     assert "400 / 1000" in page.text

@@ -21,8 +21,8 @@ from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from ccc_portal.permissions import COORDINATOR_APPS, COORDINATOR_EXTRA
+from core.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from members.models import Contact, Organisation
-from members.spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from tests.factories import ContactFactory, EventFactory, OrganisationFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db

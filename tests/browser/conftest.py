@@ -82,7 +82,7 @@ def page(browser):
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    from ccc_portal.demo import load_demo
+    from demo.loader import load_demo
 
     load_demo()
     return live_server.url

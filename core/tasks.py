@@ -1,16 +1,24 @@
+"""Celery tasks of the ground floor: a big spreadsheet import, run for any app's admin."""
+
 import tablib
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from ccc_portal.jobs import job_finish, job_progress, job_running
+from .jobs import job_finish, job_progress, job_running
 
 PROGRESS_EVERY = 100
 ERRORS_SHOWN = 20
 
 
-@shared_task(acks_late=False, time_limit=60 * 60, soft_time_limit=59 * 60)
+# The name it had in members.tasks, so that an import queued before an upgrade still runs.
+@shared_task(
+    name="members.tasks.import_spreadsheet",
+    acks_late=False,
+    time_limit=60 * 60,
+    soft_time_limit=59 * 60,
+)
 def import_spreadsheet(job_id, resource_path, dataset_json, user_id=None):
     """A big import, confirmed by staff after its preview, run in one transaction by a worker.
 
@@ -18,8 +26,6 @@ def import_spreadsheet(job_id, resource_path, dataset_json, user_id=None):
     cache as it goes (the rows are invisible to others until the commit).
     """
     job_running(job_id)
-    dataset = tablib.Dataset().load(dataset_json, format="json")
-    resource = import_string(resource_path)()
     counter = {"rows": 0}
 
     def after_import_row(row, row_result, **kwargs):
@@ -27,9 +33,11 @@ def import_spreadsheet(job_id, resource_path, dataset_json, user_id=None):
         if counter["rows"] % PROGRESS_EVERY == 0:
             job_progress(job_id, counter["rows"])
 
-    resource.after_import_row = after_import_row
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     try:
+        dataset = tablib.Dataset().load(dataset_json, format="json")
+        resource = import_string(resource_path)()
+        resource.after_import_row = after_import_row
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
         result = resource.import_data(
             dataset,
             dry_run=False,

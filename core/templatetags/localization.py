@@ -1,4 +1,4 @@
-"""Template filters over ccc_portal.localization, so templates and emails share one helper.
+"""Template filters over core.localization, so templates and emails share one helper.
 
 {% load localization %}
 {{ event.starts_at|localdate:"long" }}  {{ seats_left|localnumber }}
@@ -6,7 +6,7 @@
 
 from django import template
 
-from ccc_portal import localization
+from core import localization
 
 register = template.Library()
 

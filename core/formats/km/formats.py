@@ -1,5 +1,5 @@
 # Khmer formats, overriding Django's: day-first input, grouped numbers, the week from Monday.
-# Display of Khmer month names and digits is ccc_portal.localization's job, not this module's.
+# Display of Khmer month names and digits is core.localization's job, not this module's.
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j F Y, H:i"

@@ -3,6 +3,11 @@ MoUs, the support projects, the 2023 calendar and upcoming events relative to to
 
 Everything is keyed by code or slug, so loading twice changes nothing. Records whose names are
 placeholders (all networks but RNN, the sample member NGOs) are marked as sample data.
+
+Events and registrations are written by the events services, as staff and registrants write
+them: new events get their type's default reminders, a demo event moved forward is a change
+its registrants are told of, and the sample registrants are confirmed (and emailed) by
+registration_create.
 """
 
 import csv
@@ -14,14 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events.models import (
-    DefaultReminder,
-    Event,
-    EventSeries,
-    EventType,
-    Registration,
-)
-from events.services import event_apply_default_reminders
+from events.models import DefaultReminder, Event, EventSeries, EventType
+from events.services import RegistrationRefused, event_save, registration_create
 from members.models import Organisation, Province, Sector
 from networks.models import MoU, NetworkMembership, ProvincialNetwork, SupportProject
 
@@ -382,9 +381,9 @@ def _load_events(today):
         )
     events = {}
     for slug, type_slug, series_slug, (year, month, day), title_en, title_km in SOURCE_CALENDAR:
-        events[slug], _ = Event.objects.update_or_create(
-            slug=slug,
-            defaults={
+        events[slug] = _update_or_create_past_event(
+            slug,
+            {
                 "title_en": title_en,
                 "title_km": title_km,
                 "event_type": types[type_slug],
@@ -400,34 +399,49 @@ def _load_events(today):
     for slug, type_slug, series_slug, days, title_en, title_km, capacity in UPCOMING:
         day = today + datetime.timedelta(days=days)
         starts_at = _aware(day.year, day.month, day.day, 8, 30)
-        event, created = Event.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title_en": title_en,
-                "title_km": title_km,
-                "event_type": types[type_slug],
-                "series": series.get(series_slug),
-                "starts_at": starts_at,
-                "ends_at": starts_at + datetime.timedelta(hours=3, minutes=30),
-                "venue_en": VENUE_EN,
-                "venue_km": VENUE_KM,
-                "summary_en": "An open session for members and partners to share practice.",
-                "summary_km": "កិច្ចប្រជុំបើកចំហសម្រាប់អង្គការសមាជិក និងដៃគូ ដើម្បីចែករំលែកបទពិសោធន៍។",
-                "status": Event.Status.PUBLISHED,
-                "capacity": capacity,
-                "registration_closes_at": starts_at - datetime.timedelta(days=1),
-            },
-        )
-        if not created and event.ends_at < timezone.now():
+        event = Event.objects.filter(slug=slug).first()
+        if event is None:
+            event = Event(
+                slug=slug,
+                title_en=title_en,
+                title_km=title_km,
+                event_type=types[type_slug],
+                series=series.get(series_slug),
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=3, minutes=30),
+                venue_en=VENUE_EN,
+                venue_km=VENUE_KM,
+                summary_en="An open session for members and partners to share practice.",
+                summary_km="កិច្ចប្រជុំបើកចំហសម្រាប់អង្គការសមាជិក និងដៃគូ ដើម្បីចែករំលែកបទពិសោធន៍។",
+                status=Event.Status.PUBLISHED,
+                capacity=capacity,
+                registration_closes_at=starts_at - datetime.timedelta(days=1),
+            )
+            event_save(event=event)  # with its type's default reminders
+        elif event.ends_at < timezone.now():
             # The demo calendar must never run dry: move a passed demo event forward.
             event.starts_at = starts_at
             event.ends_at = starts_at + datetime.timedelta(hours=3, minutes=30)
             event.registration_closes_at = starts_at - datetime.timedelta(days=1)
-            event.save()
-        if created:
-            event_apply_default_reminders(event=event)
+            event_save(
+                event=event, changed_fields=["starts_at", "ends_at", "registration_closes_at"]
+            )
         events[slug] = event
     return events
+
+
+def _update_or_create_past_event(slug, fields):
+    """The event `slug` with `fields`, saved through event_save; a past event as the source page
+    printed it, so without reminders."""
+    event = Event.objects.filter(slug=slug).first()
+    if event is None:
+        return event_save(event=Event(slug=slug, **fields), default_reminders=False)
+    changed = [name for name, value in fields.items() if getattr(event, name) != value]
+    for name in changed:
+        setattr(event, name, fields[name])
+    if changed:
+        event_save(event=event, changed_fields=changed)
+    return event
 
 
 def _load_registrations(events, organisations):
@@ -441,14 +455,20 @@ def _load_registrations(events, organisations):
          "sample-youth-development-association"),
     ]  # fmt: skip
     for full_name, email, gender, language, organisation_slug in samples:
-        if not event.registrations.filter(email__iexact=email).exists():
-            Registration.objects.create(
+        # Checked first: registration_create would send a registrant their link again.
+        if event.registrations.filter(email__iexact=email).exists():
+            continue
+        try:
+            registration_create(
                 event=event,
-                full_name=full_name,
-                email=email,
-                gender=gender,
-                language=language,
-                organisation=organisations[organisation_slug],
-                position="Programme officer",
-                status=Registration.Status.CONFIRMED,
+                data={
+                    "full_name": full_name,
+                    "email": email,
+                    "gender": gender,
+                    "language": language,
+                    "organisation": organisations[organisation_slug],
+                    "position": "Programme officer",
+                },
             )
+        except RegistrationRefused:
+            break  # registration for this demo event has closed: it keeps the people it has

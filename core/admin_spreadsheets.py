@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ImportForm
 
-from ccc_portal.jobs import job_start
-from core.spreadsheets import neutralise_dataset
+from .jobs import job_start
+from .spreadsheets import neutralise_dataset
+from .tasks import import_spreadsheet
 
 
 class QueuedImport:
@@ -93,8 +94,6 @@ class SpreadsheetImportExportMixin(SpreadsheetExportMixin, ImportExportMixin):
         with their progress shown under Staff jobs; small ones run at once."""
         if len(dataset) <= settings.IMPORT_IN_BACKGROUND_ROWS:
             return super().process_dataset(dataset, form, request, **kwargs)
-        from .tasks import import_spreadsheet
-
         resource_class = self.choose_import_resource_class(form, request)
         title = _("Import of %(count)d %(name)s from %(file)s") % {
             "count": len(dataset),
@@ -115,7 +114,7 @@ class SpreadsheetImportExportMixin(SpreadsheetExportMixin, ImportExportMixin):
                 _("The import runs in the background; follow it under Staff jobs."),
                 messages.INFO,
             )
-            return redirect("admin:ccc_portal_staffjob_change", result.job.pk)
+            return redirect("admin:core_staffjob_change", result.job.pk)
         return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, error):

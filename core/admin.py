@@ -1,3 +1,5 @@
+"""The admin of staff jobs: how far each long action has got, refreshed while one runs."""
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +15,8 @@ class StaffJobAdmin(admin.ModelAdmin):
         "title", "status", "progress", "outcome", "created_by", "created_at", "finished_at",
     ]  # fmt: skip
     fields = readonly_fields
-    change_form_template = "admin/ccc_portal/staffjob/change_form.html"
-    change_list_template = "admin/ccc_portal/staffjob/change_list.html"
+    change_form_template = "admin/core/staffjob/change_form.html"
+    change_list_template = "admin/core/staffjob/change_list.html"
 
     @admin.display(description=_("progress"))
     def progress(self, job):

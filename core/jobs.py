@@ -1,4 +1,4 @@
-"""Record and report the progress of long staff actions (see ccc_portal.models.StaffJob)."""
+"""Record and report the progress of long staff actions (see core.models.StaffJob)."""
 
 from django.core.cache import cache
 from django.utils import timezone
