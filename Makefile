@@ -6,20 +6,30 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test install messages migrate demo lint bench makemessages clean
+.PHONY: run test install lock messages migrate demo lint bench makemessages clean
 
-$(STAMP): requirements.txt
+# The development lock: the runtime lock's packages plus the test tools, every one pinned and
+# hashed (production installs requirements.txt alone, see the README).
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# Compiled in Python (Babel), so no GNU gettext is needed on a fresh machine.
+# Recompile both locks from requirements.in and requirements-dev.in (pip-tools keeps the pins
+# already there unless an .in file asks otherwise; `make lock UPGRADE=--upgrade` refreshes all).
+LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock: install
+	$(LOCK) --output-file requirements.txt requirements.in
+	$(LOCK) --output-file requirements-dev.txt requirements-dev.in
+
+# Compiled in Python (Babel), so no GNU gettext is needed on a fresh machine. Two catalogues:
+# ours (locale/) and the Khmer of Django's and the libraries' strings (locale_overrides/).
 messages: install
 	$(VENV)/bin/pybabel compile --statistics -d locale -D django
-	$(VENV)/bin/pybabel compile --statistics -d locale -D djangojs
+	$(VENV)/bin/pybabel compile --statistics -d locale_overrides -D "django djangojs"
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -34,9 +44,10 @@ run: messages demo
 	DEBUG=1 bash scripts/run_dev.sh
 
 # The whole suite. With DATABASE_URL and CELERY_BROKER_URL set (as .ci/run does) it runs on
-# PostgreSQL and Redis with a real Celery worker.
+# PostgreSQL and Redis with a real Celery worker. Measures line coverage of our apps (see
+# [tool.coverage] in pyproject.toml) and fails below 90%; `pytest tests/x.py` alone does not.
 test: messages
-	$(PY) -m pytest
+	$(PY) -m pytest --cov --cov-report=term --cov-fail-under=90
 
 # The benchmark and load harness (PostgreSQL and Redis on this machine); results in
 # bench/results/. BENCH_SCALE=0.1 BENCH_GROWTH=0 BENCH_REMINDERS=1000 for a quick run.
@@ -46,8 +57,10 @@ bench: messages
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
-# Refresh the Khmer catalogue from the code (needs GNU gettext's xgettext).
+# Refresh our Khmer catalogue (locale/) from the code (needs GNU gettext's xgettext). It never
+# touches locale_overrides/, which is edited by hand (see docs/decisions.md).
 makemessages: install
 	DEBUG=1 $(PY) manage.py makemessages -l km --no-location --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=var
