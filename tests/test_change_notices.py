@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def event_with_people():
+def event_with_confirmed_waiting_and_cancelled():
     event = EventFactory(capacity=2, venue_en="Old room")
     RegistrationFactory(event=event, language="en")
     RegistrationFactory(event=event, status="waiting", language="km")
@@ -24,9 +24,9 @@ def event_with_people():
 
 
 def test_moving_an_event_tells_confirmed_and_waiting_people_with_the_new_calendar_file(
-    event_with_people,
+    event_with_confirmed_waiting_and_cancelled,
 ):
-    event = event_with_people
+    event = event_with_confirmed_waiting_and_cancelled
     event.starts_at += datetime.timedelta(days=1)
     event.ends_at += datetime.timedelta(days=1)
     event_save(event=event, changed_fields=["starts_at", "ends_at"])
@@ -39,16 +39,16 @@ def test_moving_an_event_tells_confirmed_and_waiting_people_with_the_new_calenda
     assert "SEQUENCE:1" in attachment[1]
 
 
-def test_the_same_revision_is_told_once(event_with_people):
-    event = event_with_people
+def test_the_same_revision_is_told_once(event_with_confirmed_waiting_and_cancelled):
+    event = event_with_confirmed_waiting_and_cancelled
     event.venue_en = "New room"
     event_save(event=event, changed_fields=["venue_en"])
     event_save(event=event, changed_fields=[])  # saving again without a change
     assert RegistrationNotice.objects.filter(kind="changed").count() == 2
 
 
-def test_cancelling_an_event_sends_cancellation_notices(event_with_people):
-    event = event_with_people
+def test_cancelling_an_event_sends_cancellation_notices(event_with_confirmed_waiting_and_cancelled):
+    event = event_with_confirmed_waiting_and_cancelled
     event.status = Event.Status.CANCELLED
     event_save(event=event, changed_fields=["status"])
     notices = RegistrationNotice.objects.filter(kind="event_cancelled")
@@ -57,20 +57,26 @@ def test_cancelling_an_event_sends_cancellation_notices(event_with_people):
     assert all("STATUS:CANCELLED" in m.attachments[0][1] for m in mail.outbox)
 
 
-def test_editing_the_description_tells_nobody(event_with_people):
-    event = event_with_people
+def test_editing_the_description_tells_nobody(event_with_confirmed_waiting_and_cancelled):
+    event = event_with_confirmed_waiting_and_cancelled
     event.description_en = "More detail"
     event_save(event=event, changed_fields=["description_en"])
     assert not RegistrationNotice.objects.exists()
 
 
-def test_staff_see_how_many_people_will_be_told_before_saving(admin_client, event_with_people):
-    response = admin_client.get(f"/en/admin/events/event/{event_with_people.pk}/change/")
+def test_staff_see_how_many_people_will_be_told_before_saving(
+    admin_client, event_with_confirmed_waiting_and_cancelled
+):
+    response = admin_client.get(
+        f"/en/admin/events/event/{event_with_confirmed_waiting_and_cancelled.pk}/change/"
+    )
     assert "2 registrants will be told by email" in response.text
 
 
-def test_admin_change_of_time_queues_notices(admin_client, event_with_people):
-    event = event_with_people
+def test_admin_change_of_time_queues_notices(
+    admin_client, event_with_confirmed_waiting_and_cancelled
+):
+    event = event_with_confirmed_waiting_and_cancelled
     later = event.starts_at + datetime.timedelta(hours=2)
     from django.utils import timezone
 
@@ -84,11 +90,15 @@ def test_admin_change_of_time_queues_notices(admin_client, event_with_people):
     assert RegistrationNotice.objects.filter(kind="changed").count() == 2
 
 
-def test_reminder_counts_show_in_the_event_list(admin_client, event_with_people):
+def test_reminder_counts_show_in_the_event_list(
+    admin_client, event_with_confirmed_waiting_and_cancelled
+):
     from events.models import ReminderDelivery, ReminderRule
 
-    registration = event_with_people.registrations.get(status="confirmed")
-    rule = ReminderRule.objects.create(event=event_with_people, offset=datetime.timedelta(days=1))
+    registration = event_with_confirmed_waiting_and_cancelled.registrations.get(status="confirmed")
+    rule = ReminderRule.objects.create(
+        event=event_with_confirmed_waiting_and_cancelled, offset=datetime.timedelta(days=1)
+    )
     ReminderDelivery.objects.create(registration=registration, rule=rule, status="failed")
     response = admin_client.get("/en/admin/events/event/")
     assert "0 / 0 / 1" in response.text

@@ -20,7 +20,7 @@ def smtp(settings):
 
 
 @pytest.fixture
-def event_with_people():
+def forum_with_two_seated_and_one_waiting():
     event = EventFactory(title_en="Learning forum", title_km="វេទិកាសិក្សា")
     seated = [
         RegistrationFactory(event=event, full_name="Dara", email="dara@example.org"),
@@ -41,9 +41,14 @@ def write(client, event, **data):
 
 
 def test_a_message_is_one_outbox_row_per_address_sent_after_commit(
-    client, coordinator, event_with_people, smtp, tasks_inline, django_capture_on_commit_callbacks
+    client,
+    coordinator,
+    forum_with_two_seated_and_one_waiting,
+    smtp,
+    tasks_inline,
+    django_capture_on_commit_callbacks,
 ):
-    event, seated = event_with_people
+    event, seated = forum_with_two_seated_and_one_waiting
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = write(client, event)
@@ -61,16 +66,16 @@ def test_a_message_is_one_outbox_row_per_address_sent_after_commit(
     assert "Room 2 now." in english and "Dear Sophea," in english
 
 
-def test_nothing_is_owed_when_no_one_matches(event_with_people):
-    event, _ = event_with_people
+def test_nothing_is_owed_when_no_one_matches(forum_with_two_seated_and_one_waiting):
+    event, _ = forum_with_two_seated_and_one_waiting
     assert event_message_registrants(event=event, subject="x", body="y", statuses=["attended"]) == 0
     assert not EventMessage.objects.exists()
 
 
 def test_a_refused_address_is_shown_to_staff_and_can_be_sent_again(
-    client, coordinator, event_with_people, smtp
+    client, coordinator, forum_with_two_seated_and_one_waiting, smtp
 ):
-    event, seated = event_with_people
+    event, seated = forum_with_two_seated_and_one_waiting
     smtp.refuse = {"dara@example.org": NO_SUCH_USER}
     event_message_registrants(
         event=event, subject="Agenda", body="Attached.", statuses=["confirmed"]
@@ -105,8 +110,10 @@ def test_a_refused_address_is_shown_to_staff_and_can_be_sent_again(
     assert set(EventMessageDelivery.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_a_busy_server_delays_a_message_but_does_not_lose_it(event_with_people, smtp):
-    event, _ = event_with_people
+def test_a_busy_server_delays_a_message_but_does_not_lose_it(
+    forum_with_two_seated_and_one_waiting, smtp
+):
+    event, _ = forum_with_two_seated_and_one_waiting
     smtp.answers = [TRY_LATER]
     event_message_registrants(event=event, subject="Agenda", body="Attached.", statuses=["waiting"])
     deliver_outbox.apply(args=("message",))
@@ -117,8 +124,10 @@ def test_a_busy_server_delays_a_message_but_does_not_lose_it(event_with_people, 
     assert smtp.counts == {"waiting@example.org": 1}
 
 
-def test_someone_who_cancelled_before_it_went_out_is_skipped(event_with_people, smtp):
-    event, (dara, sophea) = event_with_people
+def test_someone_who_cancelled_before_it_went_out_is_skipped(
+    forum_with_two_seated_and_one_waiting, smtp
+):
+    event, (dara, sophea) = forum_with_two_seated_and_one_waiting
     event_message_registrants(event=event, subject="Agenda", body="x", statuses=["confirmed"])
     dara.status = "cancelled"
     dara.save()

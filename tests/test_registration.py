@@ -1,11 +1,12 @@
 """Online registration: the form, the rules, emails, cancellation and promotion."""
 
 import datetime
+import html
 import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Event, Registration, RegistrationNotice
 from events.services import registration_cancel
@@ -54,7 +55,7 @@ def test_language_defaults_to_the_pages(client):
 
 
 def test_register_confirms_and_queues_the_confirmation(
-    client, queued_emails, django_capture_on_commit_callbacks
+    client, owed_notices, django_capture_on_commit_callbacks
 ):
     event = EventFactory(capacity=5)
     with django_capture_on_commit_callbacks(execute=True):
@@ -63,13 +64,13 @@ def test_register_confirms_and_queues_the_confirmation(
     assert response.status_code == 302
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.phone == "+85512345678"
-    assert queued_emails == [(registration.pk, "confirmed")]
+    assert owed_notices() == [(registration.pk, "confirmed")]
     page = client.get(response["Location"])
     assert "your seat is confirmed" in page.text
 
 
 def test_a_full_event_puts_people_on_the_waiting_list_with_their_position(
-    client, queued_emails, django_capture_on_commit_callbacks
+    client, owed_notices, django_capture_on_commit_callbacks
 ):
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event)
@@ -78,19 +79,19 @@ def test_a_full_event_puts_people_on_the_waiting_list_with_their_position(
         response = register(client, event)
     registration = Registration.objects.get(email="dara@example.org")
     assert registration.status == Registration.Status.WAITING
-    assert queued_emails == [(registration.pk, "waiting")]
+    assert owed_notices() == [(registration.pk, "waiting")]
     assert "in position 2" in client.get(response["Location"]).text
 
 
 def test_a_second_registration_with_the_same_email_resends_the_link(
-    client, queued_emails, django_capture_on_commit_callbacks
+    client, owed_notices, django_capture_on_commit_callbacks
 ):
     event = EventFactory()
     first = RegistrationFactory(event=event, email="dara@example.org", full_name="Someone")
     with django_capture_on_commit_callbacks(execute=True):
         response = register(client, event, email="DARA@example.org")
     assert Registration.objects.count() == 1
-    assert queued_emails == [(first.pk, "existing")]
+    assert owed_notices() == [(first.pk, "existing")]
     page = client.get(response["Location"])
     assert "already registered" in page.text
     assert "Someone" not in page.text  # nobody else's data is shown
@@ -184,8 +185,15 @@ def test_khmer_errors_for_bad_input(client):
     response = register(client, event, page_language="km", email="not-an-email", phone="123")
     assert response.status_code == 400
     text = response.text
-    assert "Enter a valid email address." not in text
-    assert "Enter a Cambodian phone number" not in text
+    with translation.override("km"):
+        for english in (
+            "Enter a valid email address.",
+            "Enter a Cambodian phone number, such as 012 345 678 or +855 12 345 678.",
+        ):
+            khmer = translation.gettext(english)
+            assert khmer != english  # the catalogue has it
+            assert html.escape(khmer) in text or khmer in text
+            assert english not in text
     assert not Registration.objects.exists()
 
 
@@ -263,7 +271,7 @@ def cancel_url(registration, language="en"):
     return f"/{language}/registrations/{registration.cancel_token}/cancel/"
 
 
-def test_cancel_link_shows_then_cancels_and_twice_is_harmless(client, queued_emails):
+def test_cancel_link_shows_then_cancels_and_twice_is_harmless(client, owed_notices):
     registration = RegistrationFactory(full_name="Chan Sopheap")
     page = client.get(cancel_url(registration))
     assert page.status_code == 200
@@ -291,7 +299,7 @@ def test_tampered_or_foreign_tokens_are_404(client):
 
 
 def test_cancelling_promotes_the_first_on_the_waiting_list(
-    queued_emails, django_capture_on_commit_callbacks
+    owed_notices, django_capture_on_commit_callbacks
 ):
     event = EventFactory(capacity=1)
     seated = RegistrationFactory(event=event)
@@ -304,7 +312,7 @@ def test_cancelling_promotes_the_first_on_the_waiting_list(
     second.refresh_from_db()
     assert first.status == Registration.Status.CONFIRMED
     assert second.status == Registration.Status.WAITING
-    assert queued_emails == [(seated.pk, "cancelled"), (first.pk, "promoted")]
+    assert owed_notices() == [(seated.pk, "cancelled"), (first.pk, "promoted")]
 
 
 def send_notice(registration, kind):

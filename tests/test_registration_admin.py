@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def event_with_people():
+def full_forum_with_a_waiting_list():
     event = EventFactory(title_en="Forum", title_km="វេទិកា", capacity=2)
     organisation = OrganisationFactory(kind="local_ngo")
     seated = [
@@ -35,8 +35,8 @@ def action(client, name, registrations, **extra):
     )
 
 
-def test_mark_attended(client, coordinator, event_with_people, queued_emails):
-    event, seated, waiting = event_with_people
+def test_mark_attended(client, coordinator, full_forum_with_a_waiting_list, owed_notices):
+    event, seated, waiting = full_forum_with_a_waiting_list
     client.force_login(coordinator)
     response = action(client, "mark_attended", [*seated, waiting])
     assert "2 registrations marked as attended." in response.text
@@ -44,19 +44,23 @@ def test_mark_attended(client, coordinator, event_with_people, queued_emails):
 
 
 def test_cancel_action_promotes_the_waiting_list(
-    client, coordinator, event_with_people, queued_emails, django_capture_on_commit_callbacks
+    client,
+    coordinator,
+    full_forum_with_a_waiting_list,
+    owed_notices,
+    django_capture_on_commit_callbacks,
 ):
-    event, seated, waiting = event_with_people
+    event, seated, waiting = full_forum_with_a_waiting_list
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         action(client, "cancel_registrations", [seated[0]], post="yes")
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
-    assert (waiting.pk, "promoted") in queued_emails
+    assert (waiting.pk, "promoted") in owed_notices()
 
 
-def test_move_from_waiting_list(client, coordinator, event_with_people, queued_emails):
-    event, seated, waiting = event_with_people
+def test_move_from_waiting_list(client, coordinator, full_forum_with_a_waiting_list, owed_notices):
+    event, seated, waiting = full_forum_with_a_waiting_list
     Event.objects.filter(pk=event.pk).update(capacity=3)
     client.force_login(coordinator)
     response = action(client, "confirm_from_waiting_list", [waiting], post="yes")
@@ -67,9 +71,9 @@ def test_move_from_waiting_list(client, coordinator, event_with_people, queued_e
 
 @pytest.mark.parametrize("file_format", ["0", "1"])  # XLSX, CSV as configured
 def test_export_has_both_language_headers_and_khmer_text(
-    client, staff_user, event_with_people, file_format
+    client, staff_user, full_forum_with_a_waiting_list, file_format
 ):
-    event, seated, waiting = event_with_people
+    event, seated, waiting = full_forum_with_a_waiting_list
     client.force_login(staff_user)
     response = client.post(
         "/en/admin/events/registration/export/",
@@ -117,9 +121,9 @@ def test_export_neutralises_formulas(client, staff_user):
 
 
 def test_sign_in_sheet_lists_confirmed_people_with_a_signature_column(
-    client, coordinator, event_with_people
+    client, coordinator, full_forum_with_a_waiting_list
 ):
-    event, seated, waiting = event_with_people
+    event, seated, waiting = full_forum_with_a_waiting_list
     client.force_login(coordinator)
     response = client.get(f"/km/admin/events/event/{event.pk}/sign-in-sheet/")
     assert response.status_code == 200
@@ -128,8 +132,8 @@ def test_sign_in_sheet_lists_confirmed_people_with_a_signature_column(
     assert "@page" in response.text
 
 
-def test_participation_figures(client, coordinator, event_with_people):
-    event, seated, waiting = event_with_people
+def test_participation_figures(client, coordinator, full_forum_with_a_waiting_list):
+    event, seated, waiting = full_forum_with_a_waiting_list
     Registration.objects.filter(pk=seated[0].pk).update(status="attended")
     client.force_login(coordinator)
     response = client.get(f"/en/admin/events/event/{event.pk}/participation/")
@@ -142,9 +146,13 @@ def test_participation_figures(client, coordinator, event_with_people):
 
 
 def test_message_to_registrants_goes_through_the_outbox_to_each(
-    client, coordinator, event_with_people, tasks_inline, django_capture_on_commit_callbacks
+    client,
+    coordinator,
+    full_forum_with_a_waiting_list,
+    tasks_inline,
+    django_capture_on_commit_callbacks,
 ):
-    event, seated, waiting = event_with_people
+    event, seated, waiting = full_forum_with_a_waiting_list
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -158,8 +166,10 @@ def test_message_to_registrants_goes_through_the_outbox_to_each(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in seated)
 
 
-def test_only_staff_with_rights_see_registrations(client, django_user_model, event_with_people):
-    event, *_ = event_with_people
+def test_only_staff_with_rights_see_registrations(
+    client, django_user_model, full_forum_with_a_waiting_list
+):
+    event, *_ = full_forum_with_a_waiting_list
     nobody = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
     client.force_login(nobody)
     assert client.get("/en/admin/events/registration/").status_code == 403
