@@ -12,6 +12,7 @@ from django.utils import timezone
 from demo.loader import load_demo
 from events.models import Event, EventType, Registration
 from members.models import Organisation, Province, Sector
+from members.services import organisations_reindex
 from networks.models import ProvincialNetwork
 
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
@@ -67,6 +68,8 @@ def generate(scale=1.0, seed=2026):
         organisation.search_text = organisation.build_search_text()
         organisations.append(organisation)
     Organisation.objects.bulk_create(organisations, batch_size=BATCH)
+    # bulk_create skips Organisation.save: build the directory's search index here.
+    organisations_reindex(organisations=Organisation.objects.filter(slug__startswith="bench-"))
     organisations = list(Organisation.objects.filter(slug__startswith="bench-").only("pk"))
     through = Organisation.sectors.through
     through.objects.bulk_create(

@@ -88,6 +88,9 @@ NETWORK_ORGANISATIONS = [
     ("MEDiCAM", "medicam", "MEDiCAM", "មេឌីកាំ", ["health"], None),
 ]
 
+# Khmer acronyms, where an organisation is known by one.
+KHMER_ACRONYMS = {"ccc": "គ.ស.ក"}
+
 # Sample member NGOs: slug, English name, Khmer name, province code, sector, category
 SAMPLE_MEMBERS = [
     ("sample-rural-development-association", "Rural Development Association (sample)",
@@ -176,6 +179,7 @@ def _load_organisations(provinces, sectors):
                 "name_en": name_en,
                 "name_km": name_km,
                 "acronym": acronym,
+                "acronym_km": KHMER_ACRONYMS.get(slug, ""),
                 "kind": Organisation.Kind.NETWORK,
                 "registering_ministry": Organisation.Ministry.INTERIOR,
                 "registration_date": founded,

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from core.admin_history import HistoryAdmin
+from core.admin_localization import KhmerDigitsAdminMixin, KhmerDigitsInlineMixin
 from core.admin_spreadsheets import SpreadsheetImportExportMixin
 from core.spreadsheets import neutralise_row
 
@@ -22,7 +23,7 @@ from .services import closed_dues_years, dues_mark_paid, dues_record, members_la
 
 
 @admin.register(Province)
-class ProvinceAdmin(TranslationAdmin):
+class ProvinceAdmin(KhmerDigitsAdminMixin, TranslationAdmin):
     list_display = ["code", "name_km", "name_en", "kind"]
     list_filter = ["kind"]
     search_fields = ["code", "name_km", "name_en"]
@@ -30,20 +31,22 @@ class ProvinceAdmin(TranslationAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(TranslationAdmin):
+class SectorAdmin(KhmerDigitsAdminMixin, TranslationAdmin):
     list_display = ["name_km", "name_en", "slug"]
     search_fields = ["name_km", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(KhmerDigitsInlineMixin, admin.TabularInline):
     model = Contact
     extra = 0
     fields = ["full_name", "position", "email", "phone", "is_primary", "is_public"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SpreadsheetImportExportMixin, HistoryAdmin, TranslationAdmin):
+class OrganisationAdmin(
+    KhmerDigitsAdminMixin, SpreadsheetImportExportMixin, HistoryAdmin, TranslationAdmin
+):
     resource_classes = [OrganisationResource]
     import_sample_row = {
         "slug": "kampot-farmers-association",
@@ -65,6 +68,7 @@ class OrganisationAdmin(SpreadsheetImportExportMixin, HistoryAdmin, TranslationA
         "name_km",
         "name_en",
         "acronym",
+        "acronym_km",
         "kind",
         "membership_status",
         "head_office_province",
@@ -88,7 +92,21 @@ class OrganisationAdmin(SpreadsheetImportExportMixin, HistoryAdmin, TranslationA
     filter_horizontal = ["sectors", "provinces"]
     inlines = [ContactInline]
     fieldsets = [
-        (None, {"fields": ["name", "acronym", "slug", "kind", "description", "logo", "is_public"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "acronym",
+                    "acronym_km",
+                    "slug",
+                    "kind",
+                    "description",
+                    "logo",
+                    "is_public",
+                ]
+            },
+        ),
         (
             _("Membership of CCC"),
             {
@@ -120,7 +138,7 @@ class OrganisationAdmin(SpreadsheetImportExportMixin, HistoryAdmin, TranslationA
 
 
 @admin.register(Contact)
-class ContactAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+class ContactAdmin(KhmerDigitsAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [ContactResource]
     list_display = ["full_name", "organisation", "position", "email", "is_primary", "is_public"]
     list_filter = ["is_public", "is_primary"]
@@ -155,7 +173,7 @@ class MembershipDuesForm(forms.ModelForm):
 
 
 @admin.register(MembershipDues)
-class MembershipDuesAdmin(admin.ModelAdmin):
+class MembershipDuesAdmin(KhmerDigitsAdminMixin, admin.ModelAdmin):
     form = MembershipDuesForm
     list_display = ["organisation", "year", "approved_budget_usd", "amount_usd", "paid_on"]
     list_filter = ["year", ("paid_on", admin.EmptyFieldListFilter)]

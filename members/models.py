@@ -1,10 +1,26 @@
-from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db import models, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Collate, Lower
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.text import normalise_text
+from core.text import (
+    INDEX_TOKEN_LENGTH,
+    INSIDE,
+    WORD,
+    WORD_START,
+    normalise_search,
+    normalise_text,
+    search_index,
+    search_words,
+)
+
+# The collation Khmer names sort in: ICU's Khmer on PostgreSQL (migration 0005), the Unicode
+# Collation Algorithm (pyuca) on SQLite (members/apps.py registers it on each connection).
+KHMER_COLLATION = "khmer"
+# A query's words beyond this many are ignored (each is one more index lookup).
+MAX_SEARCH_WORDS = 8
 
 
 class Province(models.Model):
@@ -68,16 +84,43 @@ class OrganisationQuerySet(models.QuerySet):
             Q(acronym__iexact=text) | Q(name_en__iexact=text) | Q(name_km__in=[text, typed])
         ).order_by("pk")
 
-    def search(self, query):
-        """Substring match on both languages' names and the acronym.
+    def by_name(self, language=None):
+        """In the order a reader of `language` (the active one by default) expects: Khmer
+        alphabetical order of the Khmer names, or the English names."""
+        return self.order_by(*self.name_ordering(language))
 
-        Khmer writes no spaces between words, so a word inside a name is found by substring,
-        on normalised text (see normalise_text), not by full-text search.
+    @staticmethod
+    def name_ordering(language=None):
+        if (language or get_language() or "km").startswith("km"):
+            return [Collate(F("name_km"), KHMER_COLLATION), "pk"]
+        return [Lower("name_en"), "pk"]
+
+    def search(self, query, language=None):
+        """The organisations whose names or acronyms hold every word of `query`, in any order.
+
+        Query and names are compared as core.text.search_words makes them (one spelling of
+        Khmer, no punctuation or case, Khmer split into words), by prefix lookups in
+        OrganisationSearchToken (an index, not a scan of every name). Whole-word matches come
+        first, then word prefixes, then parts of words; then by name (see by_name).
         """
-        query = normalise_text(query)
-        if not query:
+        words = [word[:INDEX_TOKEN_LENGTH] for word in search_words(query)[:MAX_SEARCH_WORDS]]
+        if not words:
             return self
-        return self.filter(Q(search_text__icontains=query.lower()) | Q(acronym__iexact=query))
+        found = self
+        rank = Value(0)
+        for word in words:
+            tokens = OrganisationSearchToken.objects.filter(token__startswith=word)
+            found = found.filter(pk__in=tokens.values("organisation_id"))
+            # Each IN (...) is one index range scan, hashed once by PostgreSQL; not a lookup
+            # per organisation.
+            rank = rank + Case(
+                When(pk__in=tokens.filter(kind=WORD, token=word).values("organisation_id"), then=0),
+                When(pk__in=tokens.exclude(kind=INSIDE).values("organisation_id"), then=1),
+                default=2,
+            )
+        return found.annotate(search_rank=rank).order_by(
+            "search_rank", *self.name_ordering(language)
+        )
 
 
 class Organisation(models.Model):
@@ -109,6 +152,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    acronym_km = models.CharField(
+        _("Khmer acronym"), max_length=30, blank=True, help_text=_("For example គ.ស.ក for CCC.")
+    )
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     registering_ministry = models.CharField(
@@ -165,7 +211,7 @@ class Organisation(models.Model):
             "(for example a partner network)."
         ),
     )
-    # Both names and the acronym, normalised and lower-cased, kept for the directory search.
+    # Both names and both acronyms as the directory search compares them (normalise_search).
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -190,21 +236,76 @@ class Organisation(models.Model):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def save(self, *args, **kwargs):
+        # The search index follows the names wherever they are saved from (admin, imports,
+        # the focal person's approved changes, the demo); bulk writes call
+        # members.services.organisations_reindex.
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+        if self.search_text == getattr(self, "_saved_search_text", None):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self.search_tokens.all().delete()
+            OrganisationSearchToken.objects.bulk_create(self.build_search_tokens())
+        self._saved_search_text = self.search_text
 
     def get_absolute_url(self):
         return reverse("members:organisation-detail", kwargs={"slug": self.slug})
 
-    def build_search_text(self):
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        organisation = super().from_db(db, field_names, values)
+        organisation._saved_search_text = organisation.__dict__.get("search_text")
+        return organisation
+
+    def search_names(self):
         names = [getattr(self, f"name_{code}", "") for code in ("km", "en")]
-        return normalise_text(" | ".join(filter(None, [*names, self.acronym]))).lower()
+        return [name for name in [*names, self.acronym, self.acronym_km] if name]
+
+    def build_search_text(self):
+        return " | ".join(map(normalise_search, self.search_names()))
+
+    def build_search_tokens(self):
+        return [
+            OrganisationSearchToken(organisation=self, token=token, kind=kind)
+            for token, kind in sorted(search_index(*self.search_names()))
+        ]
 
     @property
     def is_active_member(self):
         return self.membership_status == self.MembershipStatus.ACTIVE
+
+
+class OrganisationSearchToken(models.Model):
+    """One entry of the directory's search index (see core.text.search_index): searched by
+    prefix, so `token__startswith` uses the varchar_pattern_ops index on PostgreSQL."""
+
+    class Kind(models.IntegerChoices):
+        WORD = WORD, _("word")
+        WORD_START = WORD_START, _("from the start of a word")
+        INSIDE = INSIDE, _("from inside a word")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="search_tokens"
+    )
+    token = models.CharField(max_length=INDEX_TOKEN_LENGTH)
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+
+    class Meta:
+        indexes = [
+            # opclasses are PostgreSQL's (LIKE 'x%' in any database collation); other
+            # databases ignore them. organisation and kind in the index: an index-only scan.
+            models.Index(
+                fields=["token", "organisation", "kind"],
+                opclasses=["varchar_pattern_ops", "int8_ops", "int2_ops"],
+                name="org_search_token_prefix",
+            ),
+        ]
+
+    def __str__(self):
+        return self.token
 
 
 class Contact(models.Model):

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from .models import MembershipDues, Organisation
+from .models import MembershipDues, Organisation, OrganisationSearchToken
 
 APPLICATION_FEE_USD = Decimal("50")
 OBSERVATION_MONTHS = 2
@@ -84,3 +84,28 @@ def members_lapsed(today):
         .exclude(member_since__gt=datetime.date(min(years), 1, 1))
         .order_by("slug")
     )
+
+
+def organisations_reindex(*, organisations=None, batch_size=2000) -> int:
+    """Rebuild the directory's search index (and search_text) of `organisations` (all by
+    default): for writes that bypass Organisation.save (bulk_create, update()); returns the
+    number of index entries written."""
+    organisations = Organisation.objects.all() if organisations is None else organisations
+    written = 0
+    pks = list(organisations.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), batch_size):
+        with transaction.atomic():
+            batch = list(Organisation.objects.filter(pk__in=pks[start : start + batch_size]))
+            stale = []
+            for organisation in batch:
+                search_text = organisation.build_search_text()
+                if organisation.search_text != search_text:
+                    organisation.search_text = search_text
+                    stale.append(organisation)
+            Organisation.objects.bulk_update(stale, ["search_text"])
+            OrganisationSearchToken.objects.filter(organisation__in=batch).delete()
+            tokens = [
+                token for organisation in batch for token in organisation.build_search_tokens()
+            ]
+            written += len(OrganisationSearchToken.objects.bulk_create(tokens, batch_size=5000))
+    return written

@@ -6,7 +6,8 @@ from .models import Contact, Organisation
 
 
 class OrganisationListView(ListView):
-    """The public directory: search in either language or by acronym, and filters."""
+    """The public directory: search in either language or by acronym, and filters; in the
+    alphabetical order of the page's language (a search: best matches first)."""
 
     template_name = "members/organisation_list.html"
     context_object_name = "organisations"
@@ -17,12 +18,13 @@ class OrganisationListView(ListView):
             Organisation.objects.public()
             .select_related("head_office_province")
             .prefetch_related("sectors")
-            .order_by("slug")
+            .by_name()
         )
         self.filterset = OrganisationFilter(self.request.GET or None, queryset=organisations)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return organisations.none()
-        return self.filterset.qs.distinct()
+        # No distinct(): the one many-to-many filter (a single sector) cannot repeat a row.
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)
