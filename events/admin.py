@@ -11,10 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from core.admin_history import HistoryAdmin
+from core.admin_localization import KhmerDigitsAdminMixin, KhmerDigitsInlineMixin
 from core.admin_spreadsheets import SpreadsheetExportMixin
-from core.localization import format_date
+from core.localization import format_date, local_digits
 
-from .admin_forms import MessageRegistrantsForm, RegistrationAddForm, RegistrationAdminForm
+from .admin_forms import (
+    DefaultReminderForm,
+    MessageRegistrantsForm,
+    RegistrationAddForm,
+    RegistrationAdminForm,
+    ReminderRuleForm,
+)
 from .models import (
     DefaultReminder,
     Event,
@@ -43,13 +50,14 @@ from .services import (
 )
 
 
-class DefaultReminderInline(admin.TabularInline):
+class DefaultReminderInline(KhmerDigitsInlineMixin, admin.TabularInline):
     model = DefaultReminder
+    form = DefaultReminderForm
     extra = 0
 
 
 @admin.register(EventType)
-class EventTypeAdmin(TranslationAdmin):
+class EventTypeAdmin(KhmerDigitsAdminMixin, TranslationAdmin):
     inlines = [DefaultReminderInline]
     list_display = ["name_km", "name_en", "slug", "colour"]
     search_fields = ["name_km", "name_en"]
@@ -57,7 +65,7 @@ class EventTypeAdmin(TranslationAdmin):
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(TranslationAdmin):
+class EventSeriesAdmin(KhmerDigitsAdminMixin, TranslationAdmin):
     list_display = ["name_km", "name_en", "event_type"]
     list_filter = ["event_type"]
     search_fields = ["name_km", "name_en"]
@@ -75,7 +83,7 @@ def over_capacity_display(registration):
     }
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(KhmerDigitsInlineMixin, admin.TabularInline):
     """Contact details can be corrected here; the status only changes through the actions on
     the registrations list, and people are added through the registration form (both go
     through the services, which keep the capacity and send the emails)."""
@@ -106,13 +114,14 @@ class RegistrationInline(admin.TabularInline):
         return over_capacity_display(registration)
 
 
-class ReminderRuleInline(admin.TabularInline):
+class ReminderRuleInline(KhmerDigitsInlineMixin, admin.TabularInline):
     model = ReminderRule
+    form = ReminderRuleForm
     extra = 0
 
 
 @admin.register(Event)
-class EventAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
+class EventAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
     resource_classes = [EventResource]
     # Django 6 makes https the default scheme for typed URLs; choose it now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -149,7 +158,9 @@ class EventAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
 
     @admin.display(description=_("reminders sent / pending / failed"))
     def reminders(self, event):
-        return f"{event.reminders_sent} / {event.reminders_pending} / {event.reminders_failed}"
+        return local_digits(
+            f"{event.reminders_sent} / {event.reminders_pending} / {event.reminders_failed}"
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         event = self.get_object(request, object_id)
@@ -307,7 +318,7 @@ def _names(registrations):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
     """Registrations are written by the services: the add form goes through
     registration_create, and the status changes only through the actions below. They are
     cancelled, never deleted here: a deletion would free a seat without promoting anyone."""

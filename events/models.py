@@ -8,9 +8,11 @@ from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 import core.models
+from core.localization import local_digits
 from members.models import Organisation
 
 CANCEL_TOKEN_SALT = "events.registration.cancel"
@@ -30,6 +32,22 @@ class EventType(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def offset_before(offset):
+    """A reminder's offset as staff read it: "1 day before", "2 hours before", in the page's
+    digits (a Khmer page says មុន ១ ថ្ងៃ). Django's own "%(num)d day" strings, already in the
+    Khmer catalogue, name the units."""
+    minutes = int(offset.total_seconds()) // 60
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    units = [
+        (days, ngettext("%(num)d day", "%(num)d days", days)),
+        (hours, ngettext("%(num)d hour", "%(num)d hours", hours)),
+        (minutes, ngettext("%(num)d minute", "%(num)d minutes", minutes)),
+    ]
+    parts = [text % {"num": number} for number, text in units if number]
+    return local_digits(gettext("%(offset)s before") % {"offset": " ".join(parts) or "0"})
 
 
 class DefaultReminder(models.Model):
@@ -61,7 +79,7 @@ class DefaultReminder(models.Model):
         ]
 
     def __str__(self):
-        return _("%(offset)s before") % {"offset": self.offset}
+        return offset_before(self.offset)
 
 
 class EventSeries(models.Model):
@@ -159,7 +177,7 @@ class Event(models.Model):
         blank=True,
     )
     starts_at = models.DateTimeField(_("starts"), db_index=True)
-    ends_at = models.DateTimeField(_("ends"), db_index=True)
+    ends_at = models.DateTimeField(pgettext_lazy("event", "ends"), db_index=True)
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(
@@ -464,7 +482,7 @@ class ReminderRule(models.Model):
         ]
 
     def __str__(self):
-        return _("%(offset)s before") % {"offset": self.offset}
+        return offset_before(self.offset)
 
 
 class OutboxQuerySet(core.models.OutboxQuerySet):

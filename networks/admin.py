@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from core.admin_history import HistoryAdmin
+from core.admin_localization import KhmerDigitsAdminMixin, KhmerDigitsInlineMixin
 from core.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 
 from .models import (
@@ -29,13 +30,13 @@ class MoUStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class NetworkMembershipInline(admin.TabularInline):
+class NetworkMembershipInline(KhmerDigitsInlineMixin, admin.TabularInline):
     model = NetworkMembership
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class MoUInline(TranslationStackedInline):
+class MoUInline(KhmerDigitsInlineMixin, TranslationStackedInline):
     model = MoU
     fk_name = "network"
     extra = 0
@@ -44,7 +45,9 @@ class MoUInline(TranslationStackedInline):
 
 
 @admin.register(ProvincialNetwork)
-class ProvincialNetworkAdmin(SpreadsheetImportExportMixin, HistoryAdmin, TranslationAdmin):
+class ProvincialNetworkAdmin(
+    KhmerDigitsAdminMixin, SpreadsheetImportExportMixin, HistoryAdmin, TranslationAdmin
+):
     resource_classes = [ProvincialNetworkResource]
     import_sample_row = {
         "slug": "kep-ngo-network",
@@ -63,9 +66,16 @@ class ProvincialNetworkAdmin(SpreadsheetImportExportMixin, HistoryAdmin, Transla
 
 
 @admin.register(MoU)
-class MoUAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
+class MoUAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
     resource_classes = [MoUResource]
-    list_display = ["title", "counterparty", "signed_on", "starts_on", "ends_on", "status_label"]
+    list_display = [
+        "title",
+        "counterparty_display",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "status_label",
+    ]
     list_filter = [MoUStatusFilter, "supports_advocacy", "supports_fundraising"]
     list_select_related = ["network", "organisation"]
     search_fields = ["title_km", "title_en", "network__name_km", "network__name_en"]
@@ -90,13 +100,17 @@ class MoUAdmin(SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()
 
+    @admin.display(description=_("counterparty"))
+    def counterparty_display(self, mou):
+        return mou.counterparty or "—"
+
     @admin.display(description=_("status"), ordering="current_status")
     def status_label(self, mou):
         return mou.get_status_display()
 
 
 @admin.register(SupportProject)
-class SupportProjectAdmin(TranslationAdmin):
+class SupportProjectAdmin(KhmerDigitsAdminMixin, TranslationAdmin):
     list_display = ["name", "starts_on", "ends_on"]
     search_fields = ["name_km", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -104,7 +118,7 @@ class SupportProjectAdmin(TranslationAdmin):
 
 
 @admin.register(MoUDigest)
-class MoUDigestAdmin(admin.ModelAdmin):
+class MoUDigestAdmin(KhmerDigitsAdminMixin, admin.ModelAdmin):
     list_display = ["sent_at", "expiring_count", "expired_count", "recipients"]
     readonly_fields = ["sent_at", "expiring_count", "expired_count", "recipients"]
 
@@ -113,7 +127,7 @@ class MoUDigestAdmin(admin.ModelAdmin):
 
 
 @admin.register(NetworkMembership)
-class NetworkMembershipAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+class NetworkMembershipAdmin(KhmerDigitsAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [NetworkMembershipResource]
     list_display = ["network", "organisation", "role", "joined_on"]
     list_filter = ["role", "network"]
