@@ -9,8 +9,9 @@ from django.contrib.auth.management import create_permissions
 
 from core.roles import CCC_STAFF, EVENT_COORDINATORS
 
-# Every permission of these apps.
-STAFF_APPS = ("core", "members", "networks", "events", "django_celery_beat")
+# Every permission of these apps. Not django_celery_beat: its schedules (crontab, interval, solar
+# event, clocked, periodic task) are for superusers only, who see them without any group.
+STAFF_APPS = ("core", "members", "networks", "events")
 COORDINATOR_APPS = ("events",)
 # Single permissions, as "app_label.codename".
 COORDINATOR_EXTRA = (

@@ -223,10 +223,27 @@ def test_ccc_staff_hold_every_permission_of_the_register_even_for_later_models(d
                 "members",
                 "networks",
                 "events",
-                "django_celery_beat",
                 "core",
             ]
         )
     )
     assert staff == everything
     assert any(p.codename == "view_membershipdues" for p in staff)
+
+
+def test_celery_beat_schedules_are_hidden_from_staff_but_not_from_superusers(db, client):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    for group in Group.objects.all():
+        assert not group.permissions.filter(content_type__app_label="django_celery_beat").exists()
+    User = get_user_model()
+    staff = User.objects.create_user("staffer", password="x", is_staff=True)
+    staff.groups.add(Group.objects.get(name="CCC staff"))
+    client.force_login(staff)
+    index = client.get("/en/admin/")
+    assert "/admin/django_celery_beat/" not in index.text
+    assert client.get("/en/admin/django_celery_beat/crontabschedule/").status_code == 403
+    root = User.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(root)
+    assert "/admin/django_celery_beat/" in client.get("/en/admin/").text

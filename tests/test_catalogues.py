@@ -181,3 +181,75 @@ def test_overrides_win_over_the_packages_own_khmer():
             if got != expected:
                 wrong.append((msgid, got))
     assert wrong == [], "stale .mo? run `make messages`"
+
+
+# The reviewer's pass (issue 13; docs/glossary.md): rules every Khmer string keeps.
+KHMER_LETTER = "[\u1780-\u17ff]"
+RULES = {
+    "no “!” in formal Khmer": re.compile("!"),
+    "“៖”, not an ASCII “:”, after Khmer text": re.compile(KHMER_LETTER + r"[ \u00a0]*:"),
+    "ឱ, never ឲ (U+17B2)": re.compile("\u17b2"),
+    "coeng ta ្ត, never coeng da ្ដ (U+17D2 U+178A)": re.compile("\u17d2\u178a"),
+    "dues are វិភាគទាន (ភាគទាន is a share)": re.compile("(?<!វិ)ភាគទាន"),
+}
+# Not text: the characters after which Django adds no label suffix.
+CHARACTER_LISTS = {":?.!"}
+
+
+def _strings(message):
+    return [s for s in (message.string if _key(message)[2] else [message.string]) if s]
+
+
+@pytest.mark.parametrize("path", _catalogue_files(), ids=lambda p: str(p.relative_to(BASE_DIR)))
+def test_khmer_keeps_the_reviewers_rules(path):
+    broken = [
+        (rule, message.id, text)
+        for message in _entries(path)
+        if message.id not in CHARACTER_LISTS
+        for text in _strings(message)
+        for rule, pattern in RULES.items()
+        if pattern.search(text)
+    ]
+    assert broken == []
+
+
+def test_label_suffix_is_the_khmer_colon():
+    labels = {m.id: m.string for m in _entries(OVERRIDES / "django.po")}
+    assert labels[":"] == "៖"
+    assert "៖" in labels[":?.!"]  # a label already ending in ៖ gets no second one
+
+
+def test_required_field_asks_politely():
+    catalogue = {m.id: m.string for m in _entries(OVERRIDES / "django.po")}
+    assert catalogue["This field is required."].startswith("សូម")
+    from django import forms
+
+    class Form(forms.Form):
+        name = forms.CharField()
+
+    with translation.override("km"):  # the compiled catalogue, as a visitor sees it
+        assert Form({}).errors["name"] == [catalogue["This field is required."]]
+
+
+def test_ends_of_an_event_and_of_an_mou_read_differently():
+    with translation.override("km"):
+        event, mou = translation.pgettext("event", "ends"), translation.pgettext("mou", "ends")
+    assert event == "ពេលបញ្ចប់"
+    assert mou == "នឹងបញ្ចប់នៅ"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted((BASE_DIR / "templates").rglob("*.html")),
+        *sorted((BASE_DIR / "templates").rglob("*.txt")),
+        BASE_DIR / "networks" / "data" / "cambodia_provinces.json",
+        *sorted((BASE_DIR / "members" / "data").glob("*")),
+        BASE_DIR / "demo" / "loader.py",
+    ],
+    ids=lambda p: str(p.relative_to(BASE_DIR)),
+)
+def test_khmer_data_and_templates_write_coeng_ta_like_the_catalogues(path):
+    # One page must not show both កណ្តាល (catalogue) and កណ្ដាល (data).
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [n for n, line in enumerate(lines, 1) if "\u17d2\u178a" in line] == []
