@@ -26,9 +26,22 @@ ENGLISH_FORMATS = {
     "long": "l j F Y",  # Tuesday 3 October 2023
     "short": "j M Y",  # 3 Oct 2023
     "month": "F Y",  # October 2023
-    "time": "H:i",  # 08:30
-    "datetime": "l j F Y, H:i",
+    "date": "j F Y",  # 3 October 2023
+    "time": "g:i A",  # 8:30 AM
+    "clock": "g:i A",  # 8:30 AM
+    "datetime": "l j F Y, g:i A",
 }
+
+# Parts of the day on a 12-hour clock, as Cambodian NGOs write times (ម៉ោង ៨:៣០ ព្រឹក):
+# (first hour, name); see docs/decisions.md.
+KHMER_PARTS_OF_DAY = (
+    (0, "យប់"),
+    (5, "ព្រឹក"),
+    (12, "ថ្ងៃត្រង់"),
+    (13, "រសៀល"),
+    (17, "ល្ងាច"),
+    (19, "យប់"),
+)
 
 
 def is_khmer(language=None):
@@ -55,6 +68,22 @@ def local_number(value, language=None):
     return local_digits(f"{int(value):,}", language)
 
 
+def khmer_clock(value):
+    """'8:30 ព្រឹក', '2:00 រសៀល': the 12-hour time and its part of the day, Latin digits."""
+    part = [name for first, name in KHMER_PARTS_OF_DAY if value.hour >= first][-1]
+    return f"{value.hour % 12 or 12}:{value:%M} {part}"
+
+
+def join_list(items, language=None):
+    """'a, b and c' in English; Khmer separates with spaces and joins the last with និង."""
+    items = [str(item) for item in items if str(item)]
+    if len(items) < 2:
+        return "".join(items)
+    if is_khmer(language):
+        return f"{' '.join(items[:-1])} និង {items[-1]}"
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _as_local(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
@@ -64,9 +93,11 @@ def _as_local(value):
 def format_date(value, style="long", language=None):
     """Format a date or datetime for a reader.
 
-    Styles: "long" (ថ្ងៃអង្គារ ទី៣ ខែតុលា ឆ្នាំ២០២៣ / Tuesday 3 October 2023), "short"
-    (៣ តុលា ២០២៣ / 3 Oct 2023), "month" (ខែតុលា ឆ្នាំ២០២៣ / October 2023), "time"
-    (ម៉ោង ០៨:៣០ / 08:30) and "datetime". Aware datetimes are shown in Phnom Penh time.
+    Styles: "long" (ថ្ងៃអង្គារ ទី៣ ខែតុលា ឆ្នាំ២០២៣ / Tuesday 3 October 2023), "date" (ទី៣
+    ខែតុលា ឆ្នាំ២០២៣ / 3 October 2023), "short" (៣ តុលា ២០២៣ / 3 Oct 2023), "month" (ខែតុលា
+    ឆ្នាំ២០២៣ / October 2023), "time" (ម៉ោង ៨:៣០ ព្រឹក / 8:30 AM), "clock" (the time without
+    ម៉ោង, after a "Time" label or in a range: ៨:៣០ ព្រឹក) and "datetime" (no comma in Khmer).
+    Aware datetimes are shown in Phnom Penh time.
     """
     if value in (None, ""):
         return ""
@@ -78,15 +109,19 @@ def format_date(value, style="long", language=None):
     if style == "long":
         weekday = KHMER_WEEKDAYS[value.weekday()]
         text = f"ថ្ងៃ{weekday} ទី{value.day} ខែ{month} ឆ្នាំ{value.year}"
+    elif style == "date":
+        text = f"ទី{value.day} ខែ{month} ឆ្នាំ{value.year}"
     elif style == "short":
         text = f"{value.day} {month} {value.year}"
     elif style == "month":
         text = f"ខែ{month} ឆ្នាំ{value.year}"
     elif style == "time":
-        text = f"ម៉ោង {value:%H:%M}"
+        text = f"ម៉ោង {khmer_clock(value)}"
+    elif style == "clock":
+        text = khmer_clock(value)
     elif style == "datetime":
         weekday = KHMER_WEEKDAYS[value.weekday()]
-        text = f"ថ្ងៃ{weekday} ទី{value.day} ខែ{month} ឆ្នាំ{value.year} ម៉ោង {value:%H:%M}"
+        text = f"ថ្ងៃ{weekday} ទី{value.day} ខែ{month} ឆ្នាំ{value.year} ម៉ោង {khmer_clock(value)}"
     else:
         raise ValueError(f"unknown date style {style!r}")
     return khmer_digits(text)

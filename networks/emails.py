@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.mail import sender
+
 from .models import MOU_EXPIRY_WARNING_DAYS, MoUDigestDelivery
 from .services import digest_mous
 
@@ -46,7 +48,7 @@ def mou_digest_email(delivery: MoUDigestDelivery, now=None):
             subject=_("MoUs to renew: %(expiring)d expiring, %(expired)d expired")
             % {"expiring": len(expiring), "expired": len(expired)},
             body=render_to_string("emails/networks/mou_digest.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=sender(),
             to=[delivery.recipient],
         )
         message.attach_alternative(

@@ -17,6 +17,7 @@ from core.localization import local_number
 from events.models import Registration
 from events.reports import event_participation
 from tests.factories import EventFactory, RegistrationFactory
+from tests.unwrap import unwrapped
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = ["km", "en"]
@@ -37,7 +38,7 @@ def page(client, path, language):
     response = client.get(path)
     assert response.status_code == 200, path
     assert f'<html lang="{language}">' in response.text
-    return response.text
+    return unwrapped(response.text)  # names are wrapped word by word (|khmer_wrap)
 
 
 def card(html, title):
