@@ -16,6 +16,7 @@ from core.admin_spreadsheets import SpreadsheetExportMixin
 from core.localization import format_date, local_digits
 
 from .admin_forms import (
+    REGISTRANT_FIELDS,
     DefaultReminderForm,
     MessageRegistrantsForm,
     RegistrationAddForm,
@@ -362,18 +363,7 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
         (
             None,
             {
-                "fields": [
-                    "event",
-                    "full_name",
-                    "organisation",
-                    "organisation_name",
-                    "position",
-                    "gender",
-                    "email",
-                    "phone",
-                    "language",
-                    "accessibility_needs",
-                ],
+                "fields": ["event", *REGISTRANT_FIELDS],
                 "description": _(
                     "The person is confirmed if the event has a free seat, otherwise put on "
                     "the waiting list, and told by email either way."
@@ -386,19 +376,7 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
         (
             None,
             {
-                "fields": [
-                    "event",
-                    "status",
-                    "full_name",
-                    "organisation",
-                    "organisation_name",
-                    "position",
-                    "gender",
-                    "email",
-                    "phone",
-                    "language",
-                    "accessibility_needs",
-                ],
+                "fields": ["event", "status", *REGISTRANT_FIELDS],
                 "description": _(
                     "The status changes only through the actions on the list of registrations "
                     "(confirm from the waiting list, cancel, mark attended), so that the "

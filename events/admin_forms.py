@@ -12,6 +12,19 @@ from core.localization import latin_digits
 from .models import DefaultReminder, Registration, ReminderRule
 from .services import RegistrationRefused, registration_check_event_accepts
 
+# What staff may type about a registrant (the status is changed by actions, never typed).
+REGISTRANT_FIELDS = [
+    "full_name",
+    "organisation",
+    "organisation_name",
+    "position",
+    "gender",
+    "email",
+    "phone",
+    "language",
+    "accessibility_needs",
+]
+
 
 class MessageRegistrantsForm(forms.Form):
     recipients = forms.MultipleChoiceField(
@@ -63,18 +76,7 @@ class RegistrationAddForm(RegistrationAdminForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "event",
-            "full_name",
-            "organisation",
-            "organisation_name",
-            "position",
-            "gender",
-            "email",
-            "phone",
-            "language",
-            "accessibility_needs",
-        ]
+        fields = ["event", *REGISTRANT_FIELDS]
 
     def clean(self):
         cleaned_data = super().clean()
