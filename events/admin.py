@@ -332,10 +332,6 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
         "mark_attended",
         "undo_attended",
     ]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     list_display = [
         "full_name",
         "event",
@@ -397,6 +393,9 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
         "cancelled_at",
         "over_capacity",
     ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("organisation"))
     def organisation_display(self, registration):
