@@ -2,6 +2,7 @@ import csv
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponse
@@ -134,7 +135,12 @@ class OrganisationAdmin(
     def get_search_results(self, request, queryset, search_term):
         if not search_term:
             return queryset, False
-        return queryset.search(search_term), False
+        # Best matches first (the search's ordering replaces the change list's), unless the
+        # user sorted by a column: then that order, as the change list set it.
+        found = queryset.search(search_term)
+        if ORDER_VAR in request.GET:
+            found = found.order_by(*queryset.query.order_by)
+        return found, False
 
 
 @admin.register(Contact)

@@ -15,7 +15,8 @@ def _sectors(request):
 
 
 def _provinces(request):
-    return Province.objects.all()
+    # Alphabetical in the page's language (Khmer order on Khmer pages).
+    return Province.objects.by_name()
 
 
 class OrganisationFilter(django_filters.FilterSet):

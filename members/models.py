@@ -23,6 +23,20 @@ KHMER_COLLATION = "khmer"
 MAX_SEARCH_WORDS = 8
 
 
+def name_ordering(language=None):
+    """The order a reader of `language` (the active one by default) expects, for a model with
+    name_km and name_en: Khmer alphabetical order of the Khmer names, or the English names."""
+    if (language or get_language() or "km").startswith("km"):
+        return [Collate(F("name_km"), KHMER_COLLATION), "pk"]
+    return [Lower("name_en"), "pk"]
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def by_name(self, language=None):
+        """Alphabetical in the page's language (the admin keeps the ISO number order)."""
+        return self.order_by(*name_ordering(language))
+
+
 class Province(models.Model):
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Province")
@@ -35,6 +49,8 @@ class Province(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROVINCE)
+
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -91,9 +107,7 @@ class OrganisationQuerySet(models.QuerySet):
 
     @staticmethod
     def name_ordering(language=None):
-        if (language or get_language() or "km").startswith("km"):
-            return [Collate(F("name_km"), KHMER_COLLATION), "pk"]
-        return [Lower("name_en"), "pk"]
+        return name_ordering(language)
 
     def search(self, query, language=None):
         """The organisations whose names or acronyms hold every word of `query`, in any order.

@@ -17,7 +17,8 @@ class NetworkListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         view_box, shapes = province_shapes()
-        provinces = Province.objects.prefetch_related(
+        # The table in the page's alphabetical order (Khmer order of the Khmer names in Khmer).
+        provinces = Province.objects.by_name().prefetch_related(
             Prefetch(
                 "networks",
                 queryset=ProvincialNetwork.objects.prefetch_related(

@@ -1,0 +1,155 @@
+"""The directory search at 50,000 organisations, uncached: `python bench/search.py`.
+
+Creates (or reuses) a PostgreSQL database (BENCH_SEARCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/ccc_bench_search), migrates it, loads the demo register and
+adds generated organisations (bench/dataset.py's names) up to BENCH_SEARCH_ORGANISATIONS
+(default 50,000) with their search index; then calls the directory view in-process (no page
+cache, no HTTP) for 16 queries x 12 rounds in Khmer and prints p50/p95 of the whole view
+(search, paginator count, page, template) and the slowest queries.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DATABASE_URL = os.environ.get(
+    "BENCH_SEARCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ccc_bench_search"
+)
+ORGANISATIONS = int(os.environ.get("BENCH_SEARCH_ORGANISATIONS", "50000"))
+ROUNDS = int(os.environ.get("BENCH_SEARCH_ROUNDS", "12"))
+QUERIES = [
+    # common words (thousands of names), rare combinations, prefixes, Latin, acronyms
+    "អភិវឌ្ឍន៍",
+    "សហគមន៍",
+    "កសិករ ស្ត្រី",
+    "យុវជន កុមារ",
+    "សុខភាព",
+    "អប់រំ បរិស្ថាន",
+    "សិទ្ធិ",
+    "ព្រៃឈើ ទឹក",
+    "សន្តិភាព ប្រជាធិបតេយ្យ",
+    "អង្គការ",
+    "ជនបទ ធនធាន",
+    "Development",
+    "women youth",
+    "Health Education",
+    "B123",
+    "Organisation 4711",
+]
+
+
+def _create_database():
+    import psycopg2
+
+    base, _, name = DATABASE_URL.rpartition("/")
+    connection = psycopg2.connect(f"{base}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def _fill():
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from bench.dataset import BATCH, _name
+    from demo.loader import load_demo
+    from members.models import Organisation, Province
+    from members.services import organisations_reindex
+
+    call_command("migrate", "--noinput", verbosity=0)
+    if not Province.objects.exists():
+        load_demo()
+    missing = ORGANISATIONS - Organisation.objects.count()
+    if missing <= 0:
+        _vacuum()
+        return
+    start = Organisation.objects.filter(slug__startswith="bench-").count()
+    rng = random.Random(2026 + start)
+    provinces = list(Province.objects.all())
+    with transaction.atomic():
+        organisations = []
+        for index in range(start, start + missing):
+            name_km, name_en = _name(rng, index)
+            organisation = Organisation(
+                slug=f"bench-{index}",
+                name_km=name_km,
+                name_en=name_en,
+                acronym=f"B{index}",
+                kind=rng.choice(Organisation.Kind.values),
+                membership_status=rng.choice(["active"] * 4 + ["lapsed", "applicant"]),
+                head_office_province=rng.choice(provinces),
+            )
+            organisation.search_text = organisation.build_search_text()
+            organisations.append(organisation)
+        Organisation.objects.bulk_create(organisations, batch_size=BATCH)
+        organisations_reindex(organisations=Organisation.objects.filter(slug__startswith="bench-"))
+    _vacuum()
+
+
+def _vacuum():
+    # Index-only scans of the search index need its visibility map, as in production.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def _measure():
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection, reset_queries
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from members.models import Organisation
+    from members.views import OrganisationListView
+
+    view = OrganisationListView.as_view()
+    factory = RequestFactory()
+    timings = {query: [] for query in QUERIES}
+    found = {}
+    with translation.override("km"):
+        for _round in range(ROUNDS):
+            for query in QUERIES:
+                request = factory.get("/km/members/", {"q": query})
+                request.user = AnonymousUser()
+                began = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    response = view(request)
+                    response.render()
+                timings[query].append((time.perf_counter() - began) * 1000)
+                found[query] = (response.context_data["paginator"].count, len(queries))
+                reset_queries()
+    every = sorted(t for values in timings.values() for t in values)
+    p50 = statistics.median(every)
+    p95 = every[int(len(every) * 0.95) - 1]
+    print(f"organisations: {Organisation.objects.count()}, {len(QUERIES)} queries x {ROUNDS}")
+    print(f"p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {every[-1]:.1f} ms")
+    for query, values in sorted(timings.items(), key=lambda item: -statistics.median(item[1])):
+        count, sql = found[query]
+        print(f"  {statistics.median(values):7.1f} ms  {count:>6} found  {sql} SQL  {query}")
+
+
+def main():
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ccc_portal.settings")
+    os.environ.setdefault("DEBUG", "1")
+    _create_database()
+    import django
+
+    django.setup()
+    _fill()
+    _measure()
+
+
+if __name__ == "__main__":
+    main()
