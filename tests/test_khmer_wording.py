@@ -48,8 +48,8 @@ def test_khmer_email_greets_with_honorific_closes_and_comes_from_the_khmer_name(
     html = message.alternatives[0][0]
     assert "ជម្រាបសួរ លោក/លោកស្រី Sok Dara" in html and "សូមអរគុណ" in html
     # The time is said once: label ម៉ោង, then the clock with the part of the day.
-    assert "ម៉ោង: ២:០០ រសៀល – ៥:០០ ល្ងាច" in message.body
-    assert "ម៉ោង: ម៉ោង" not in message.body
+    assert "ម៉ោង៖ ២:០០ រសៀល – ៥:០០ ល្ងាច" in message.body
+    assert "ម៉ោង៖ ម៉ោង" not in message.body
 
 
 @override_settings(DEFAULT_FROM_EMAIL="CCC portal <no-reply@ccc-cambodia.org>")

@@ -334,7 +334,7 @@ def test_confirmation_email_in_khmer_with_calendar_file_and_cancel_link():
     assert message.to == [registration.email]
     assert "កិច្ចប្រជុំសមាជិក" in message.subject
     assert "ថ្ងៃព្រហស្បតិ៍ ទី៣ ខែតុលា ឆ្នាំ២០៣០" in message.body
-    assert "ម៉ោង: ៨:៣០ ព្រឹក – ១១:៣០ ព្រឹក" in message.body
+    assert "ម៉ោង៖ ៨:៣០ ព្រឹក – ១១:៣០ ព្រឹក" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and 'lang="km"' in html
     (attachment,) = message.attachments
