@@ -20,15 +20,11 @@
     const localiseAll = () => document.querySelectorAll(places).forEach(localiseText);
     document.addEventListener("DOMContentLoaded", () => {
         localiseAll();
-        let pending = false;
-        new MutationObserver(() => {
-            if (!pending) {
-                pending = true;
-                requestAnimationFrame(() => {
-                    pending = false;
-                    localiseAll();
-                });
-            }
-        }).observe(document.body, {childList: true, characterData: true, subtree: true});
+        // The observer's callback runs as a microtask, straight after the script that wrote
+        // the digits and before the page is painted or read, so Latin digits are never seen.
+        // Its own rewrite queues one more pass, which finds nothing left to change.
+        new MutationObserver(localiseAll).observe(
+            document.body, {childList: true, characterData: true, subtree: true},
+        );
     });
 }
