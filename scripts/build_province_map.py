@@ -35,6 +35,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+from core.text import normalise_text  # noqa: E402  (one spelling of Khmer, as the portal saves)
+
 DEFAULT_DATA_DIR = Path("/work/shared/data")
 DEFAULT_OUT_JSON = Path("networks/data/cambodia_provinces.json")
 DEFAULT_OUT_SVG = Path("static/img/cambodia-provinces.svg")
@@ -341,7 +344,8 @@ def build(data_dir: Path, tolerance: float) -> tuple[dict, list[str]]:
             {
                 "code": code,
                 "name_en": row["name_en"],
-                "name_km": row["name_km"],
+                # The source writes coeng da (្ដ) where the portal writes coeng ta (្ត).
+                "name_km": normalise_text(row["name_km"]),
                 "d": "".join(ring_to_path(r) for r in rings),
                 "cx": to_tenths(cx / 10) / 10,
                 "cy": to_tenths(cy / 10) / 10,

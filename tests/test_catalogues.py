@@ -244,6 +244,7 @@ def test_ends_of_an_event_and_of_an_mou_read_differently():
         *sorted((BASE_DIR / "templates").rglob("*.html")),
         *sorted((BASE_DIR / "templates").rglob("*.txt")),
         BASE_DIR / "networks" / "data" / "cambodia_provinces.json",
+        BASE_DIR / "static" / "img" / "cambodia-provinces.svg",
         *sorted((BASE_DIR / "members" / "data").glob("*")),
         BASE_DIR / "demo" / "loader.py",
     ],
