@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "networks",
     "events",
     "demo",
+    "desk",
     # Last: its post_migrate hook syncs the staff groups once every app's permissions exist.
     "ccc_portal",
 ]

@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
-from events.urls import ical_urlpatterns, registration_urlpatterns
+from events.urls import certificate_urlpatterns, ical_urlpatterns, registration_urlpatterns
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -32,8 +32,10 @@ urlpatterns += i18n_patterns(
     path("about/", views.about, name="about"),
     path("events/", include("events.urls")),
     path("registrations/", include((registration_urlpatterns, "registrations"))),
+    path("certificates/", include((certificate_urlpatterns, "certificates"))),
     path("members/", include("members.urls")),
     path("networks/", include("networks.urls")),
+    path("staff/", include("events.urls_checkin")),
     path("admin/", admin.site.urls),
 )
 

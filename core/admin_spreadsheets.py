@@ -23,12 +23,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ImportForm
 
 from .jobs import job_start
-from .spreadsheets import neutralise_dataset
+from .spreadsheets import export_filename, neutralise_dataset, sheet_title
 from .tasks import import_spreadsheet
 
 
@@ -72,7 +74,31 @@ class SpreadsheetExportMixin(ExportMixin):
 
     def get_data_for_export(self, request, queryset, **kwargs):
         dataset = super().get_data_for_export(request, queryset, **kwargs)
+        dataset.title = sheet_title(self.get_export_title(request, queryset))
         return neutralise_dataset(dataset)
+
+    def get_export_title(self, request, queryset):
+        """What the sheet and the file are named after: the resource's `export_title` for
+        these rows if it has one (an event's title for its registrations), otherwise the
+        model's plural name, in the staff member's language."""
+        resource_class = self.get_export_resource_classes(request)[0]
+        title = getattr(resource_class, "export_title", None)
+        return title(queryset) if title else str(self.opts.verbose_name_plural)
+
+    def get_export_filename(self, request, queryset, file_format):
+        return export_filename(
+            self.get_export_title(request, queryset),
+            file_format.get_extension(),
+            timezone.localdate(),
+        )
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        response = super()._do_file_export(file_format, request, queryset, export_form)
+        # The title may be Khmer: filename*= (RFC 6266) carries it to every browser.
+        response["Content-Disposition"] = content_disposition_header(
+            True, self.get_export_filename(request, queryset, file_format)
+        )
+        return response
 
 
 class SpreadsheetImportExportMixin(SpreadsheetExportMixin, ImportExportMixin):

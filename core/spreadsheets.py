@@ -13,6 +13,7 @@ alone, since it can only ever be that number.
 """
 
 import re
+import unicodedata
 
 import tablib
 
@@ -44,3 +45,35 @@ def neutralise_dataset(dataset):
     for row in dataset:
         safe.append(neutralise_row(row))
     return safe
+
+
+# Excel refuses these in a sheet name, and a sheet name longer than 31 characters.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+# Not in a file name on Windows, macOS or Linux; nor control characters.
+FILE_NAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def _cut(text, limit):
+    """`text` cut to at most `limit` characters, never inside a Khmer syllable: a combining
+    vowel or sign, or the consonant after a coeng (U+17D2), stays with what comes before."""
+    if len(text) <= limit:
+        return text
+    end = limit
+    while end > 0 and (unicodedata.category(text[end])[0] == "M" or text[end - 1] == "\u17d2"):
+        end -= 1
+    return text[:end] if end else text[:limit]
+
+
+def sheet_title(text):
+    """A name Excel accepts for a sheet: no [ ] : * ? / \\, at most 31 characters."""
+    name = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", str(text)).split()).strip("'")
+    return _cut(name, SHEET_NAME_MAX).strip() or "Sheet1"
+
+
+def export_filename(title, extension, day=None):
+    """The name of an exported file: its title (an event's title, say), the day if given, the
+    extension, with the characters no file system takes replaced."""
+    name = " ".join(FILE_NAME_FORBIDDEN.sub(" ", str(title)).split()).strip(". ")
+    name = _cut(name, 120).strip()
+    return f"{name} {day:%Y-%m-%d}.{extension}" if day else f"{name}.{extension}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import DefaultReminder, Event, EventSeries, EventType
+from events.recurrence import series_next_dates
 from events.services import RegistrationRefused, event_save, registration_create
 from members.models import Organisation, Province, Sector
 from networks.models import MoU, NetworkMembership, ProvincialNetwork, SupportProject
@@ -328,6 +329,14 @@ SERIES = [
     ("me-learning-forum", "M&E learning forum", "វេទិកាសិក្សាអំពីការតាមដាន និងវាយតម្លៃ"),
     ("ict-learning-forum", "ICT learning forum", "វេទិកាសិក្សាអំពីបច្ចេកវិទ្យាព័ត៌មាន និងទំនាក់ទំនង"),
 ]
+# The members meeting the source page lists on Tuesday 3 October 2023, "bi-monthly": every
+# second month on the first Tuesday, counted from that meeting.
+MEMBERS_MEETING_SERIES = (
+    "bi-monthly-members-meeting",
+    "Bi-monthly members meeting",
+    "កិច្ចប្រជុំសមាជិកប្រចាំពីរខែម្តង",
+)
+MEMBERS_MEETING_RULE = "FREQ=MONTHLY;INTERVAL=2;BYDAY=1TU"
 VENUE_EN = "CCC office, Phnom Penh"
 VENUE_KM = "ការិយាល័យ គ.ស.ក រាជធានីភ្នំពេញ"
 
@@ -342,7 +351,8 @@ SOURCE_CALENDAR = [
      "និងអង្គការមិនមែនរដ្ឋាភិបាល និងធាតុចូលសម្រាប់វិសោធនកម្ម"),
     ("me-learning-forum-2023-09", "learning-forum", "me-learning-forum", (2023, 9, 28),
      "M&E learning forum", "វេទិកាសិក្សាអំពីការតាមដាន និងវាយតម្លៃ"),
-    ("bi-monthly-members-meeting-2023-10", "members-meeting", None, (2023, 10, 3),
+    ("bi-monthly-members-meeting-2023-10", "members-meeting", "bi-monthly-members-meeting",
+     (2023, 10, 3),
      "BI-MONTHLY MEMBERS MEETING", "កិច្ចប្រជុំសមាជិកប្រចាំពីរខែម្តង"),
     ("do-no-harm-tot-2023-10", "training", None, (2023, 10, 18),
      "Do No Harm Training of Trainers", "វគ្គបណ្តុះបណ្តាលគ្រូបង្គោលស្តីពី «មិនធ្វើឱ្យខូចខាត»"),
@@ -356,7 +366,8 @@ UPCOMING = [
      "CBO learning forum", "វេទិកាសិក្សាអំពីអង្គការសហគមន៍មូលដ្ឋាន", 40),
     ("me-learning-forum-next", "learning-forum", "me-learning-forum", 24,
      "M&E learning forum", "វេទិកាសិក្សាអំពីការតាមដាន និងវាយតម្លៃ", 30),
-    ("bi-monthly-members-meeting-next", "members-meeting", None, 38,
+    # On its series' rule: the rule's next meeting after today.
+    ("bi-monthly-members-meeting-next", "members-meeting", "bi-monthly-members-meeting", 0,
      "Bi-monthly members meeting", "កិច្ចប្រជុំសមាជិកប្រចាំពីរខែម្តង", 80),
     ("ict-learning-forum-next", "learning-forum", "ict-learning-forum", 52,
      "ICT learning forum", "វេទិកាសិក្សាអំពីបច្ចេកវិទ្យាព័ត៌មាន និងទំនាក់ទំនង", 3),
@@ -383,6 +394,17 @@ def _load_events(today):
                 "event_type": types["learning-forum"],
             },
         )
+    slug, name_en, name_km = MEMBERS_MEETING_SERIES
+    series[slug], _ = EventSeries.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "name_en": name_en,
+            "name_km": name_km,
+            "event_type": types["members-meeting"],
+            "recurrence_rule": MEMBERS_MEETING_RULE,
+            "recurrence_starts_at": _aware(2023, 10, 3, 8, 30),
+        },
+    )
     events = {}
     for slug, type_slug, series_slug, (year, month, day), title_en, title_km in SOURCE_CALENDAR:
         events[slug] = _update_or_create_past_event(
@@ -403,6 +425,8 @@ def _load_events(today):
     for slug, type_slug, series_slug, days, title_en, title_km, capacity in UPCOMING:
         day = today + datetime.timedelta(days=days)
         starts_at = _aware(day.year, day.month, day.day, 8, 30)
+        if series_slug and series[series_slug].has_recurrence:
+            starts_at = series_next_dates(series[series_slug], starts_at, 1)[0]
         event = Event.objects.filter(slug=slug).first()
         if event is None:
             event = Event(
@@ -422,7 +446,10 @@ def _load_events(today):
                 registration_closes_at=starts_at - datetime.timedelta(days=1),
             )
             event_save(event=event)  # with its type's default reminders
-        elif event.ends_at < timezone.now():
+        elif event.series != series.get(series_slug):
+            event.series = series.get(series_slug)  # a demo loaded before the series existed
+            event_save(event=event, changed_fields=["series"])
+        if event.ends_at < timezone.now():
             # The demo calendar must never run dry: move a passed demo event forward.
             event.starts_at = starts_at
             event.ends_at = starts_at + datetime.timedelta(hours=3, minutes=30)

@@ -3,7 +3,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext, ngettext
@@ -15,14 +15,19 @@ from core.admin_localization import KhmerDigitsAdminMixin, KhmerDigitsInlineMixi
 from core.admin_spreadsheets import SpreadsheetExportMixin
 from core.localization import format_date, local_digits
 
+from .admin_certificates import certificate_tools
+from .admin_exports import registrants_xlsx_view, sign_in_sheet_pdf_view
+from .admin_filters import EVENT_ORDERING, EventWhenFilter, RegistrationEventFilter
 from .admin_forms import (
     REGISTRANT_FIELDS,
     DefaultReminderForm,
-    MessageRegistrantsForm,
     RegistrationAddForm,
     RegistrationAdminForm,
     ReminderRuleForm,
 )
+from .admin_messages import EventMessagesMixin
+from .admin_recurrence import SeriesRecurrenceAdminMixin, recurrence_tools
+from .admin_reports import donor_figures_view
 from .models import (
     DefaultReminder,
     Event,
@@ -38,7 +43,6 @@ from .resources import EventResource, RegistrationResource
 from .services import (
     RegistrationRefused,
     event_apply_default_reminders,
-    event_message_registrants,
     event_people_to_tell,
     event_save,
     registration_create,
@@ -66,11 +70,32 @@ class EventTypeAdmin(KhmerDigitsAdminMixin, TranslationAdmin):
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(KhmerDigitsAdminMixin, TranslationAdmin):
-    list_display = ["name_km", "name_en", "event_type"]
+class EventSeriesAdmin(KhmerDigitsAdminMixin, SeriesRecurrenceAdminMixin, TranslationAdmin):
+    list_display = ["name_km", "name_en", "event_type", "recurrence_rule"]
     list_filter = ["event_type"]
     search_fields = ["name_km", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
+    change_form_template = "admin/events/eventseries/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "event_type", "description"]}),
+        (
+            _("Recurrence"),
+            {
+                "fields": [
+                    "recurrence_rule",
+                    "recurrence_starts_at",
+                    "recurrence_dates",
+                    "recurrence_template",
+                    "next_dates",
+                ],
+                "description": _(
+                    "When the series meets. “Generate next occurrences” (the button above) "
+                    "makes drafts on the next dates, each a copy of the event to copy."
+                ),
+            },
+        ),
+    ]
+    readonly_fields = ["next_dates"]
 
 
 def over_capacity_display(registration):
@@ -122,28 +147,35 @@ class ReminderRuleInline(KhmerDigitsInlineMixin, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, HistoryAdmin, TranslationAdmin):
+class EventAdmin(
+    EventMessagesMixin,
+    KhmerDigitsAdminMixin,
+    SpreadsheetExportMixin,
+    HistoryAdmin,
+    TranslationAdmin,
+):
     resource_classes = [EventResource]
     # Django 6 makes https the default scheme for typed URLs; choose it now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Type and audience are filters only: the list fits a 1,280-pixel screen in Khmer.
     list_display = [
         "title",
-        "event_type",
         "starts_local",
         "status",
-        "audience",
         "capacity",
         "confirmed_count",
         "waiting_count",
         "reminders",
     ]
-    list_filter = ["status", "event_type", "series", "audience"]
+    list_filter = [EventWhenFilter, "status", "event_type", "series", "audience"]
+    ordering = EVENT_ORDERING
     list_select_related = ["event_type"]
     search_fields = ["title_km", "title_en", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title_en"]}
     inlines = [ReminderRuleInline, RegistrationInline]
     change_form_template = "admin/events/event/change_form.html"
+    change_list_template = "admin/events/event/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "event_type", "series", "status", "audience"]}),
         (_("When and where"), {"fields": ["starts_at", "ends_at", "venue", "online_url"]}),
@@ -209,8 +241,17 @@ class EventAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, HistoryAdmin, Tr
             ("sign-in-sheet", self.sign_in_sheet_view),
             ("participation", self.participation_view),
             ("message", self.message_view),
+            *certificate_tools(self),
+            *recurrence_tools(self),
+            ("registrants-xlsx", registrants_xlsx_view),
+            ("sign-in-sheet-pdf", sign_in_sheet_pdf_view),
         ]
-        return [
+        donor_figures = path(
+            "donor-figures/",
+            self.admin_site.admin_view(lambda request: donor_figures_view(request, self)),
+            name="events_event_donor_figures",
+        )
+        urls = [
             path(
                 f"<path:object_id>/{name}/",
                 self.admin_site.admin_view(view),
@@ -218,6 +259,7 @@ class EventAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, HistoryAdmin, Tr
             )
             for name, view in tools
         ] + super().get_urls()
+        return [donor_figures, *urls]
 
     def _event_for(self, request, object_id, *, change=False):
         event = get_object_or_404(Event, pk=object_id)
@@ -228,6 +270,8 @@ class EventAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, HistoryAdmin, Tr
 
     def sign_in_sheet_view(self, request, object_id):
         event = self._event_for(request, object_id)
+        if not request.user.has_perm("events.view_registration"):
+            raise PermissionDenied
         registrations = (
             event.registrations.seat_holding().select_related("organisation").order_by("full_name")
         )
@@ -248,37 +292,6 @@ class EventAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, HistoryAdmin, Tr
             "figures": figures,
         }
         return TemplateResponse(request, "admin/events/event/participation.html", context)
-
-    def message_view(self, request, object_id):
-        event = self._event_for(request, object_id, change=True)
-        form = MessageRegistrantsForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            count = event_message_registrants(
-                event=event,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                statuses=form.cleaned_data["recipients"],
-                user=request.user,
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "The message is on its way to %(count)d person.",
-                    "The message is on its way to %(count)d people.",
-                    count,
-                )
-                % {"count": count},
-                messages.SUCCESS,
-            )
-            return redirect("admin:events_event_change", event.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "event": event,
-            "form": form,
-            "title": _("Write to registrants"),
-        }
-        return TemplateResponse(request, "admin/events/event/message.html", context)
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts_local(self, event):
@@ -342,7 +355,7 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
         "language",
         "created_at",
     ]
-    list_filter = ["status", "gender", "language", "event__event_type", "event"]
+    list_filter = ["status", "gender", "language", "event__event_type", RegistrationEventFilter]
     list_select_related = ["event", "organisation", "capacity_override_by"]
     search_fields = [
         "full_name",

@@ -5,12 +5,18 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_duration
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin_localization import KhmerDigitsFormMixin
-from core.localization import latin_digits
+from core.localization import latin_digits, local_number
 
 from .models import DefaultReminder, Registration, ReminderRule
-from .services import RegistrationRefused, registration_check_event_accepts
+from .services import (
+    MESSAGE_AUDIENCES,
+    MESSAGE_TEXT_FIELDS,
+    RegistrationRefused,
+    registration_check_event_accepts,
+)
 
 # What staff may type about a registrant (the status is changed by actions, never typed).
 REGISTRANT_FIELDS = [
@@ -27,21 +33,80 @@ REGISTRANT_FIELDS = [
 
 
 class MessageRegistrantsForm(forms.Form):
-    recipients = forms.MultipleChoiceField(
-        label=_("Send to"),
-        choices=[
-            (status.value, status.label)
-            for status in (
-                Registration.Status.CONFIRMED,
-                Registration.Status.WAITING,
-                Registration.Status.ATTENDED,
-            )
-        ],
-        initial=[Registration.Status.CONFIRMED],
-        widget=forms.CheckboxSelectMultiple,
+    """A message to an event's registrants: whom to, and a Khmer and an English version (one
+    may be left empty: its readers then get the other). `counts` (audience -> number of
+    people) shows staff how many each choice reaches."""
+
+    AUDIENCE_LABELS = {
+        "confirmed": Registration.Status.CONFIRMED.label,
+        "waiting": Registration.Status.WAITING.label,
+        "attended": Registration.Status.ATTENDED.label,
+        "active": _("Everyone not cancelled"),
+    }
+
+    recipients = forms.ChoiceField(
+        label=_("Send to"), initial="confirmed", widget=forms.RadioSelect
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))
+    subject_km = forms.CharField(label=_("Subject in Khmer"), max_length=200, required=False)
+    body_km = forms.CharField(
+        label=_("Message in Khmer"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    subject_en = forms.CharField(label=_("Subject in English"), max_length=200, required=False)
+    body_en = forms.CharField(
+        label=_("Message in English"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def __init__(self, *args, counts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        counts = counts or {}
+
+        def label(audience, text):
+            if audience not in counts:
+                return text
+            people = ngettext("%(count)s person", "%(count)s people", counts[audience])
+            return format_html("{} ({})", text, people % {"count": local_number(counts[audience])})
+
+        self.fields["recipients"].choices = [
+            (audience, label(audience, text)) for audience, text in self.AUDIENCE_LABELS.items()
+        ]
+        self.fields["subject_km"].widget.attrs["lang"] = "km"
+        self.fields["body_km"].widget.attrs["lang"] = "km"
+        self.fields["subject_en"].widget.attrs["lang"] = "en"
+        self.fields["body_en"].widget.attrs["lang"] = "en"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        written = []
+        for language, name in (("km", _("Khmer")), ("en", _("English"))):
+            subject = (cleaned_data.get(f"subject_{language}") or "").strip()
+            body = (cleaned_data.get(f"body_{language}") or "").strip()
+            if subject and not body:
+                self.add_error(
+                    f"body_{language}",
+                    _("Write the message in %(language)s too, or leave its subject empty.")
+                    % {"language": name},
+                )
+            elif body and not subject:
+                self.add_error(
+                    f"subject_{language}",
+                    _("Write a subject in %(language)s too, or leave its message empty.")
+                    % {"language": name},
+                )
+            elif subject and body:
+                written.append(language)
+        if not written and not self.errors:
+            raise forms.ValidationError(
+                _("Write the message in Khmer, in English or in both."), code="empty"
+            )
+        return cleaned_data
+
+    @property
+    def statuses(self):
+        return MESSAGE_AUDIENCES[self.cleaned_data["recipients"]]
+
+    @property
+    def texts(self):
+        return {field: self.cleaned_data.get(field, "") for field in MESSAGE_TEXT_FIELDS}
 
 
 class RegistrationAdminForm(forms.ModelForm):

@@ -52,18 +52,47 @@ class EventMessageDeliveryAdmin(RegistrantOutboxAdmin):
         return row.registration.email
 
 
+class EventMessageDeliveryInline(admin.TabularInline):
+    """Each address the message went to, in its reader's language, and how far it got."""
+
+    model = EventMessageDelivery
+    extra = 0
+    can_delete = False
+    fields = ["email", "language", "status", "sent_at", "attempts", "error"]
+    readonly_fields = fields
+    verbose_name_plural = _("Each address")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("registration")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("email"))
+    def email(self, row):
+        return row.registration.email
+
+    @admin.display(description=_("preferred language"))
+    def language(self, row):
+        return row.registration.get_language_display()
+
+
 @admin.register(EventMessage)
 class EventMessageAdmin(admin.ModelAdmin):
     """What staff wrote to registrants, and how far each message got, address by address."""
 
     list_display = ["subject", "event", "created_at", "sent_by", "sent", "pending", "failed"]
     list_select_related = ["event", "sent_by"]
-    search_fields = ["subject", "event__title_km", "event__title_en"]
+    search_fields = ["subject_km", "subject_en", "event__title_km", "event__title_en"]
     readonly_fields = [
-        "event", "subject", "body", "sent_to", "sent_by", "created_at",
-        "sent", "pending", "failed", "deliveries",
+        "event", "subject_km", "body_km", "subject_en", "body_en", "sent_to", "sent_by",
+        "created_at", "sent", "pending", "failed", "deliveries",
     ]  # fmt: skip
     fields = readonly_fields
+    inlines = [EventMessageDeliveryInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_delivery_counts()

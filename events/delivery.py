@@ -9,13 +9,19 @@ from celery import shared_task
 
 from core import outbox
 
-from .emails import event_message_email, notice_email, reminder_email
-from .models import EventMessageDelivery, RegistrationNotice, ReminderDelivery
+from .emails import certificate_email, event_message_email, notice_email, reminder_email
+from .models import (
+    CertificateDelivery,
+    EventMessageDelivery,
+    RegistrationNotice,
+    ReminderDelivery,
+)
 
 OUTBOXES = {
     "notice": (RegistrationNotice, notice_email),
     "reminder": (ReminderDelivery, reminder_email),
     "message": (EventMessageDelivery, event_message_email),
+    "certificate": (CertificateDelivery, certificate_email),
 }
 
 

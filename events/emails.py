@@ -18,8 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from core.localization import local_digits
 from core.mail import sender
 
+from .certificates import certificate_pdf, verification_url
+from .checkin_codes import QR_CONTENT_ID, EmailWithInlineImages, attach_checkin_qr
 from .ical import event_calendar
-from .models import EventMessageDelivery, Registration, RegistrationNotice, ReminderDelivery
+from .models import (
+    EventMessage,
+    EventMessageDelivery,
+    Registration,
+    RegistrationNotice,
+    ReminderDelivery,
+)
 
 Kind = RegistrationNotice.Kind
 REMINDER = "reminder"
@@ -42,6 +50,11 @@ WITH_CALENDAR_FILE = {
     Kind.CHANGED,
     Kind.EVENT_CANCELLED,
 }
+# The QR code staff scan at the door (checkin_codes): in the emails that give a seat holder
+# their registration, one at a time; the emails sent to a whole event at once (reminders,
+# changes) link to the registrant's page that shows it (a code costs some 50 ms to draw).
+WITH_CHECKIN_CODE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.EXISTING}
+WITH_CHECKIN_CODE_LINK = {Kind.CHANGED, REMINDER}
 
 
 def how_soon(starts_at, now=None):
@@ -78,7 +91,11 @@ def registration_email(registration: Registration, kind: str, now=None) -> Email
     with translation.override(registration.language):
         event = registration.event
         soon = how_soon(event.starts_at, now) if kind == REMINDER else ""
+        door_code = registration.holds_seat and not event.is_cancelled
+        checkin_code = door_code and kind in WITH_CHECKIN_CODE
         context = {
+            "checkin_qr_cid": QR_CONTENT_ID if checkin_code else "",
+            "checkin_code_link": door_code and kind in WITH_CHECKIN_CODE_LINK,
             "how_soon": soon,
             "registration": registration,
             "event": event,
@@ -89,13 +106,15 @@ def registration_email(registration: Registration, kind: str, now=None) -> Email
         subject = str(SUBJECTS[kind] % {"title": event.title, "when": soon})
         text = render_to_string("emails/events/registration.txt", context)
         html = render_to_string("emails/events/registration.html", context)
-        message = EmailMultiAlternatives(
+        message = EmailWithInlineImages(
             subject=subject,
             body=text,
             from_email=sender(),
             to=[registration.email],
         )
         message.attach_alternative(html, "text/html")
+        if checkin_code:
+            attach_checkin_qr(message, registration)
         if kind in WITH_CALENDAR_FILE:
             calendar = event_calendar([event], language=registration.language, name=event.title)
             message.attach(f"{event.slug}.ics", calendar, "text/calendar; charset=utf-8")
@@ -121,22 +140,66 @@ def event_message_email(delivery: EventMessageDelivery):
     cancelled since it was written."""
     if not delivery.is_owed():
         return None
-    registration = delivery.registration
-    message = delivery.message
+    return event_message_render(delivery.message, delivery.registration)
+
+
+def event_message_render(message: EventMessage, registration: Registration):
+    """Build (not send) `message` as `registration`'s reader gets it: in their language (or
+    the other one where staff left theirs empty), HTML and plain text, with the event's
+    details and the reader's own links. The outbox, the admin's preview and the test that
+    staff send themselves all come through here; `message` and `registration` need not be
+    saved."""
     with translation.override(registration.language):
+        subject, body = message.text_for(registration.language)
+        event = registration.event
         context = {
             "registration": registration,
-            "event": registration.event,
-            "message": message,
+            "event": event,
+            "subject": subject,
+            "body": body,
+            # The language of the text, for the HTML's lang where it differs from the frame's.
+            "text_language": message.language_for(registration.language),
+            "may_cancel": registration.status in Registration.TOLD_OF_CHANGES
+            and not event.is_cancelled
+            and event.starts_at > timezone.now(),
             **registration_links(registration),
         }
         email = EmailMultiAlternatives(
-            subject=message.subject,
+            subject=subject,
             body=render_to_string("emails/events/message.txt", context),
             from_email=sender(),
             to=[registration.email],
         )
         email.attach_alternative(
             render_to_string("emails/events/message.html", context), "text/html"
+        )
+        return email
+
+
+def certificate_email(delivery):
+    """An attendee's certificate of attendance (a CertificateDelivery), the PDF attached, in
+    their language; None when they are no longer marked as attended."""
+    if not delivery.is_owed():
+        return None
+    registration = delivery.registration
+    event = registration.event
+    with translation.override(registration.language):
+        context = {
+            "registration": registration,
+            "event": event,
+            "verification_url": verification_url(registration, registration.language),
+            "event_url": settings.SITE_URL + event.get_absolute_url(),
+        }
+        email = EmailMultiAlternatives(
+            subject=gettext("Your certificate of attendance: %(title)s") % {"title": event.title},
+            body=render_to_string("emails/events/certificate.txt", context),
+            from_email=sender(),
+            to=[registration.email],
+        )
+        email.attach_alternative(
+            render_to_string("emails/events/certificate.html", context), "text/html"
+        )
+        email.attach(
+            f"certificate-{event.slug}.pdf", certificate_pdf([registration]), "application/pdf"
         )
         return email

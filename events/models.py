@@ -83,7 +83,33 @@ class DefaultReminder(models.Model):
 
 
 class EventSeries(models.Model):
-    """Events that recur under one name, such as the CBO, M&E and ICT learning forums."""
+    """Events that recur under one name, such as the CBO, M&E and ICT learning forums.
+
+    A series may carry a recurrence: when its events happen, so that staff can generate the
+    next ones as drafts (events.recurrence). It is stored as the iCalendar standard writes it
+    (RFC 5545), read by python-dateutil's rrule, rather than as our own fields:
+
+    - `recurrence_rule`: an RRULE value such as ``FREQ=MONTHLY;INTERVAL=2;BYDAY=1TU`` (every
+      second month on the first Tuesday). One string says what a form of ours would need many
+      fields for (the nth or last weekday, intervals, an end by UNTIL or COUNT), it is the
+      form calendar apps export, and dateutil reads it, so no date arithmetic of ours.
+    - `recurrence_starts_at`: the DTSTART the rule counts from (which months "every second
+      month" means) and the time of day of every occurrence, in Asia/Phnom_Penh.
+    - `recurrence_dates`: explicit dates (RDATE), with or without a rule, one per line.
+    - How long an occurrence lasts, and everything else about it, comes from the event it
+      copies (`recurrence_template`, or the series' latest event), so nothing is said twice.
+    """
+
+    # How far ahead the next occurrences are looked for: a rule that gives no date in this time
+    # (BYMONTHDAY=31;BYMONTH=2) is refused, and no search runs longer than this.
+    RECURRENCE_HORIZON_YEARS = 10
+    RECURRENCE_FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
+    # The parts of an RRULE a meeting calendar needs. dateutil searches a rule that never
+    # matches until the year 9999 (seconds for a daily one), so a rule with a day no month has
+    # is refused before it is searched (see _recurrence_day_exists).
+    RECURRENCE_PARTS = frozenset(
+        {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "WKST"}
+    )
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
@@ -91,6 +117,44 @@ class EventSeries(models.Model):
         EventType, verbose_name=_("event type"), on_delete=models.PROTECT, related_name="series"
     )
     description = models.TextField(_("description"), blank=True)
+    recurrence_rule = models.CharField(
+        _("recurrence rule"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "An iCalendar rule (RRULE). For example FREQ=MONTHLY;INTERVAL=2;BYDAY=1TU is every "
+            "second month on the first Tuesday, and FREQ=MONTHLY;BYDAY=-1FR the last Friday of "
+            "every month. Leave empty if the series has no rule."
+        ),
+    )
+    recurrence_starts_at = models.DateTimeField(
+        _("first occurrence"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date and time the rule counts from. Every occurrence starts at this time of day."
+        ),
+    )
+    recurrence_dates = models.TextField(
+        _("extra dates"),
+        blank=True,
+        help_text=_(
+            "Dates outside the rule, or instead of one: one per line, written as year-month-day "
+            "(for example 2027-03-16)."
+        ),
+    )
+    recurrence_template = models.ForeignKey(
+        "Event",
+        verbose_name=_("event to copy"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_(
+            "Each new occurrence copies this event of the series. Leave empty to copy the "
+            "series' latest event."
+        ),
+    )
 
     class Meta:
         ordering = ["slug"]
@@ -99,6 +163,152 @@ class EventSeries(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def has_recurrence(self):
+        return bool(self.recurrence_rule.strip() or self.recurrence_dates.strip())
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if not self.has_recurrence:
+            return
+        errors = {}
+        if self.recurrence_starts_at is None:
+            errors["recurrence_starts_at"] = _(
+                "Give the first occurrence: the rule counts from it, and every occurrence "
+                "starts at its time of day."
+            )
+        try:
+            self.recurrence_date_list()
+        except ValueError as error:
+            errors["recurrence_dates"] = str(error)
+        if self.recurrence_rule.strip() and self.recurrence_starts_at is not None:
+            try:
+                rule = self.recurrence_rrule()
+            except ValueError as error:
+                errors["recurrence_rule"] = str(error)
+            else:
+                start = self.recurrence_local_start()
+                horizon = start.replace(year=start.year + self.RECURRENCE_HORIZON_YEARS)
+                if not rule.between(start, horizon, inc=True, count=1):
+                    errors["recurrence_rule"] = _(
+                        "This rule gives no date in the %(years)s years after the first occurrence."
+                    ) % {"years": local_digits(str(self.RECURRENCE_HORIZON_YEARS))}
+        template = self.recurrence_template
+        if template is not None and (self.pk is None or template.series_id != self.pk):
+            errors["recurrence_template"] = _("Choose an event of this series.")
+        if errors:
+            raise ValidationError(errors)
+
+    def recurrence_local_start(self):
+        """DTSTART as Phnom Penh wall time (naive): what the rule counts in."""
+        from django.utils.timezone import get_default_timezone, localtime
+
+        if self.recurrence_starts_at is None:
+            return None
+        return localtime(self.recurrence_starts_at, get_default_timezone()).replace(tzinfo=None)
+
+    def recurrence_rrule(self):
+        """The rule as a dateutil rrule over naive Phnom Penh wall times, or None without one.
+
+        Raises ValueError, with a message for staff, when the text is not a rule we take: one
+        RRULE (the "RRULE:" prefix may be given), daily at most often."""
+        from dateutil.rrule import rrule, rrulestr
+
+        text = self.recurrence_rule.strip()
+        if not text:
+            return None
+        if text.upper().startswith("RRULE:"):
+            text = text[len("RRULE:") :]
+        invalid = ValueError(
+            gettext(
+                "This is not a rule the portal can read. Write it like "
+                "FREQ=MONTHLY;INTERVAL=2;BYDAY=1TU."
+            )
+        )
+        pairs = [part for part in text.split(";") if part]
+        if not pairs or any(c in text for c in ":\r\n") or any("=" not in p for p in pairs):
+            raise invalid
+        parts = dict(part.partition("=")[::2] for part in text.upper().split(";") if part)
+        if parts.get("FREQ") not in self.RECURRENCE_FREQUENCIES:
+            raise ValueError(gettext("The rule must say FREQ=YEARLY, MONTHLY, WEEKLY or DAILY."))
+        if not set(parts) <= self.RECURRENCE_PARTS:
+            raise invalid
+        if not self._recurrence_day_exists(parts):
+            raise ValueError(gettext("No month has the day this rule asks for."))
+        start = self.recurrence_local_start()
+        try:
+            rule = rrulestr(text, dtstart=start)
+        except ValueError as error:
+            if "UNTIL" not in str(error):
+                raise invalid from error
+            # UNTIL given in UTC (…Z), as calendar apps write it: count in aware time instead.
+            from django.utils.timezone import get_default_timezone
+
+            try:
+                rule = rrulestr(text, dtstart=start.replace(tzinfo=get_default_timezone()))
+            except (ValueError, TypeError, KeyError, IndexError) as again:
+                raise invalid from again
+            until = rule._until.astimezone(get_default_timezone()).replace(tzinfo=None)
+            rule = rule.replace(dtstart=start, until=until)
+        except (TypeError, KeyError, IndexError) as error:
+            raise invalid from error
+        if not isinstance(rule, rrule):
+            raise invalid
+        return rule
+
+    @staticmethod
+    def _recurrence_day_exists(parts):
+        """Whether some month named by BYMONTH (all, without it) has a day named by BYMONTHDAY
+        (negative: from the end), counting a leap year."""
+        try:
+            months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m] or range(1, 13)
+            days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d]
+        except ValueError:
+            return True  # not numbers: rrulestr refuses it
+        if not days:
+            return True
+        import calendar
+
+        lengths = [calendar.monthrange(2028, month)[1] for month in months if 1 <= month <= 12]
+        return any(1 <= abs(day) <= length for day in days for length in lengths)
+
+    def recurrence_date_list(self):
+        """The explicit dates, as datetime.date, in order. Raises ValueError naming the first
+        line that is not a date (Khmer digits are read like Latin ones)."""
+        from core.localization import latin_digits
+
+        dates = set()
+        for line in self.recurrence_dates.splitlines():
+            text = latin_digits(line.strip())
+            if not text:
+                continue
+            try:
+                dates.add(datetime.date.fromisoformat(text))
+            except ValueError:
+                raise ValueError(
+                    gettext("“%(line)s” is not a date written as year-month-day.")
+                    % {"line": line.strip()}
+                ) from None
+        return sorted(dates)
+
+    def recurrence_set(self):
+        """The rule and the explicit dates as one dateutil rruleset (naive Phnom Penh wall
+        times), or None when the series has no recurrence or no first occurrence."""
+        from dateutil.rrule import rruleset
+
+        start = self.recurrence_local_start()
+        if not self.has_recurrence or start is None:
+            return None
+        occurrences = rruleset()
+        rule = self.recurrence_rrule()
+        if rule is not None:
+            occurrences.rrule(rule)
+        for day in self.recurrence_date_list():
+            occurrences.rdate(datetime.datetime.combine(day, start.time()))
+        return occurrences
 
 
 class EventQuerySet(models.QuerySet):
@@ -385,6 +595,8 @@ class Registration(models.Model):
     capacity_override_at = models.DateTimeField(
         _("confirmed over capacity at"), null=True, blank=True, editable=False
     )
+    # Registered by staff at the door on the day (events.checkin.checkin_walk_in).
+    added_at_door = models.BooleanField(_("walk-in"), default=False, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -609,8 +821,10 @@ class EventMessageQuerySet(models.QuerySet):
 
 
 class EventMessage(models.Model):
-    """A message staff wrote to an event's registrants. Each address gets its own outbox row
-    (EventMessageDelivery), so staff see who got it and who did not."""
+    """A message staff wrote to an event's registrants, in Khmer and in English (subject_km,
+    body_km, subject_en, body_en: events/translation.py). Each address gets its own outbox
+    row (EventMessageDelivery), so staff see who got it and who did not, and each reader gets
+    their own language, or the other one where staff left a language empty."""
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="messages"
@@ -628,6 +842,9 @@ class EventMessage(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    # The review page staff sent it from: a second "Send" from the same page (a double
+    # click, the back button) sends nothing more.
+    review_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = EventMessageQuerySet.as_manager()
 
@@ -638,6 +855,27 @@ class EventMessage(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def written_in(self, language):
+        """Whether staff wrote this language's version (a subject and a body)."""
+        subject = getattr(self, f"subject_{language}", None)
+        body = getattr(self, f"body_{language}", None)
+        return bool(subject and subject.strip() and body and body.strip())
+
+    def language_for(self, language):
+        """The language whose text a reader of `language` gets: their own if staff wrote it,
+        otherwise the other one (Khmer first)."""
+        if self.written_in(language):
+            return language
+        for other, _label in settings.LANGUAGES:
+            if self.written_in(other):
+                return other
+        return language
+
+    def text_for(self, language):
+        """(subject, body) as a reader of `language` gets them."""
+        used = self.language_for(language)
+        return getattr(self, f"subject_{used}") or "", getattr(self, f"body_{used}") or ""
 
 
 class EventMessageDeliveryQuerySet(OutboxQuerySet):
@@ -682,3 +920,31 @@ class EventMessageDelivery(OutboxEntry):
         written to cancelled registrations too."""
         registration = self.registration
         return registration.is_active or registration.status in self.message.statuses
+
+
+class CertificateDelivery(OutboxEntry):
+    """An attendee's certificate of attendance by email (the PDF rendered when it is sent).
+    One row per registration: asking again never emails anyone twice."""
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="certificate_deliveries",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("certificate delivery")
+        verbose_name_plural = _("certificate deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["registration"], name="certificate_delivery_once"),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return str(self.registration)
+
+    def is_owed(self):
+        """Still to be sent: the registrant is still marked as attended."""
+        return self.registration.status == Registration.Status.ATTENDED

@@ -1,38 +1,58 @@
-"""Exports of registrations for staff (django-import-export): headers and choices in both
-languages, since the same sheet goes to Khmer- and English-speaking colleagues."""
+"""Exports of events and registrations for staff (django-import-export), ready to use as they
+are: headers, choice labels and statuses in the staff member's language (the language of the
+admin page the export is made from), times in Phnom Penh time to the second, and the sheet and
+file named after what they hold (see core.admin_spreadsheets.SpreadsheetExportMixin)."""
 
-from django.utils import translation
-from import_export import fields, resources
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.utils.text import capfirst
+from import_export import fields, resources, widgets
 
 from .models import Event, Registration
 
-
-def both_languages(label):
-    with translation.override("en"):
-        english = str(label)
-    with translation.override("km"):
-        khmer = str(label)
-    english = english[:1].upper() + english[1:]
-    return english if english == khmer else f"{english} / {khmer}"
+LOCAL_TIME = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def bilingual_field(attribute, model_field=None, **kwargs):
-    label = Registration._meta.get_field(model_field or attribute).verbose_name
-    return fields.Field(attribute=attribute, column_name=both_languages(label), **kwargs)
+class LocalDateTimeWidget(widgets.DateTimeWidget):
+    """A moment in Phnom Penh time without microseconds: a real date cell in XLSX, text such as
+    2026-03-05 09:30:00 in CSV."""
+
+    def render(self, value, obj=None, **kwargs):
+        if not isinstance(value, datetime.datetime):
+            return ""
+        if value.tzinfo is not None:
+            value = value.astimezone(LOCAL_TIME)
+        value = value.replace(microsecond=0, tzinfo=None)
+        if kwargs.get("force_native_type"):
+            return value
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def labelled(model, attribute, model_field=None, **kwargs):
+    """A column headed by the model field's label, read in the active language when the file is
+    written."""
+    label = capfirst(model._meta.get_field(model_field or attribute).verbose_name)
+    return fields.Field(attribute=attribute, column_name=label, **kwargs)
+
+
+def moment(model, attribute):
+    return labelled(model, attribute, widget=LocalDateTimeWidget())
 
 
 class RegistrationResource(resources.ModelResource):
-    event = bilingual_field("event", "event")
-    full_name = bilingual_field("full_name")
-    organisation = bilingual_field("organisation_display", "organisation")
-    position = bilingual_field("position")
-    gender = bilingual_field("gender")
-    email = bilingual_field("email")
-    phone = bilingual_field("phone")
-    language = bilingual_field("language")
-    status = bilingual_field("status")
-    accessibility_needs = bilingual_field("accessibility_needs")
-    created_at = bilingual_field("created_at")
+    event = labelled(Registration, "event")
+    full_name = labelled(Registration, "full_name")
+    organisation = labelled(Registration, "organisation_display", "organisation")
+    position = labelled(Registration, "position")
+    gender = labelled(Registration, "gender")
+    email = labelled(Registration, "email")
+    phone = labelled(Registration, "phone")
+    language = labelled(Registration, "language")
+    status = labelled(Registration, "status")
+    accessibility_needs = labelled(Registration, "accessibility_needs")
+    created_at = moment(Registration, "created_at")
 
     class Meta:
         model = Registration
@@ -51,21 +71,61 @@ class RegistrationResource(resources.ModelResource):
         )
         export_order = fields
 
+    @classmethod
+    def export_title(cls, queryset):
+        """What the sheet and the file are called: the event's title when every row is of one
+        event, otherwise "registrations"."""
+        events = list(queryset.order_by().values_list("event", flat=True).distinct()[:2])
+        if len(events) == 1:
+            return Event.objects.get(pk=events[0]).title
+        return str(Registration._meta.verbose_name_plural)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("event", "organisation")
+
+    def get_export_fields(self, selected_fields=None):
+        return [*super().get_export_fields(selected_fields), *self.question_fields()]
+
+    def question_fields(self):
+        """Hook for registration questions, which do not exist yet. When an event can ask its
+        own questions, return one export Field per question here (headed by the question,
+        reading the registrant's answer), after the fixed columns. Until then: none."""
+        return []
+
     def dehydrate_event(self, registration):
-        event = registration.event
-        titles = dict.fromkeys(filter(None, [event.title_en, event.title_km]))
-        return " / ".join(titles)
+        return registration.event.title
 
     def dehydrate_gender(self, registration):
-        return both_languages(Registration.Gender(registration.gender).label)
+        return registration.get_gender_display()
+
+    def dehydrate_language(self, registration):
+        return registration.get_language_display()
 
     def dehydrate_status(self, registration):
-        return both_languages(Registration.Status(registration.status).label)
+        return registration.get_status_display()
 
 
 class EventResource(resources.ModelResource):
-    event_type = fields.Field(attribute="event_type__slug", column_name="event_type")
-    series = fields.Field(attribute="series__slug", column_name="series")
+    event_type = fields.Field(
+        attribute="event_type__name",
+        column_name=capfirst(Event._meta.get_field("event_type").verbose_name),
+    )
+    series = fields.Field(
+        attribute="series__name", column_name=capfirst(Event._meta.get_field("series").verbose_name)
+    )
+    slug = labelled(Event, "slug")
+    title_km = labelled(Event, "title_km")
+    title_en = labelled(Event, "title_en")
+    status = labelled(Event, "status")
+    audience = labelled(Event, "audience")
+    starts_at = moment(Event, "starts_at")
+    ends_at = moment(Event, "ends_at")
+    venue_km = labelled(Event, "venue_km")
+    venue_en = labelled(Event, "venue_en")
+    online_url = labelled(Event, "online_url")
+    capacity = labelled(Event, "capacity")
+    summary_km = labelled(Event, "summary_km")
+    summary_en = labelled(Event, "summary_en")
 
     class Meta:
         model = Event
@@ -87,3 +147,12 @@ class EventResource(resources.ModelResource):
             "summary_en",
         )
         export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("event_type", "series")
+
+    def dehydrate_status(self, event):
+        return event.get_status_display()
+
+    def dehydrate_audience(self, event):
+        return event.get_audience_display()

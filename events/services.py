@@ -33,13 +33,17 @@ SCHEDULE_FIELDS = frozenset(
 )
 
 
-class RegistrationRefused(Exception):
-    """The event does not take this registration; `message` says why, in the reader's words."""
+class Refused(Exception):
+    """A rule says no; `message` says why, in the reader's words, and `code` names the rule."""
 
     def __init__(self, message, code):
         super().__init__(str(message))
         self.message = message
         self.code = code
+
+
+class RegistrationRefused(Refused):
+    """The event does not take this registration."""
 
 
 @dataclass(frozen=True)
@@ -430,8 +434,17 @@ def registrations_undo_attended(*, registrations) -> int:
     )
 
 
-def event_message_registrants(*, event: Event, subject: str, body: str, statuses, user=None) -> int:
+def event_message_registrants(
+    *, event: Event, statuses, texts, user=None, expected_count=None, review_key=None
+) -> int:
     """Owe the event's registrants in `statuses` an email from staff; returns how many.
+
+    `texts` holds subject_km, body_km, subject_en and body_en; a language left empty is
+    read in the other one (EventMessage.text_for). With `expected_count` (the number staff
+    were shown on the review page), nothing is written when the number has changed since:
+    MessageAudienceChanged says the new one, for staff to look again. With `review_key` (one
+    per review page), a second send from the same page writes nothing and raises
+    MessageAlreadySent.
 
     One outbox row per registrant, written in this transaction with the message, so staff
     see who got it and who did not (admin: messages to registrants), and a refused or
@@ -440,21 +453,209 @@ def event_message_registrants(*, event: Event, subject: str, body: str, statuses
     """
     from .models import EventMessage, EventMessageDelivery
 
+    draft = event_message_draft(event=event, texts=texts)
+    if not any(draft.written_in(language) for language in MESSAGE_LANGUAGES):
+        raise ValueError("A message needs a subject and a body in at least one language.")
     with transaction.atomic():
+        # New registrations wait for this (registration_create locks the event too), so the
+        # number checked is the number written.
+        Event.objects.select_for_update().filter(pk=event.pk).first()
         registrations = list(
-            event.registrations.filter(status__in=statuses).values_list("pk", flat=True)
+            event_message_recipients(event=event, statuses=statuses).values_list("pk", flat=True)
         )
+        already = EventMessage.objects.filter(review_key=review_key)
+        if review_key is not None and already.exists():
+            raise MessageAlreadySent
+        if expected_count is not None and len(registrations) != expected_count:
+            raise MessageAudienceChanged(len(registrations))
         if not registrations:
             return 0
-        message = EventMessage.objects.create(
-            event=event, subject=subject, body=body, statuses=list(statuses), sent_by=user
-        )
+        draft.statuses = list(statuses)
+        draft.sent_by = user
+        draft.review_key = review_key
+        try:
+            with transaction.atomic():
+                draft.save()
+        except IntegrityError as error:  # the same page sent twice at once
+            raise MessageAlreadySent from error
         EventMessageDelivery.objects.bulk_create(
-            EventMessageDelivery(message=message, registration_id=registration_id)
+            EventMessageDelivery(message=draft, registration_id=registration_id)
             for registration_id in registrations
         )
         _deliver_after_commit("message", None)
     return len(registrations)
+
+
+MESSAGE_LANGUAGES = ("km", "en")
+MESSAGE_TEXT_FIELDS = ("subject_km", "body_km", "subject_en", "body_en")
+# Whom staff may write to, each as the registration statuses it stands for.
+MESSAGE_AUDIENCES = {
+    "confirmed": (Registration.Status.CONFIRMED,),
+    "waiting": (Registration.Status.WAITING,),
+    "attended": (Registration.Status.ATTENDED,),
+    "active": (
+        Registration.Status.CONFIRMED,
+        Registration.Status.WAITING,
+        Registration.Status.ATTENDED,
+    ),
+}
+
+
+class MessageAudienceChanged(Exception):
+    """Registrations changed between staff's review and the send; `count` is the new number."""
+
+    def __init__(self, count):
+        super().__init__(count)
+        self.count = count
+
+
+class MessageAlreadySent(Exception):
+    """This review page's message was sent already (a second click on "Send")."""
+
+
+class MessageTestRefused(Exception):
+    """The test could not go to the staff member; `message` says why, in their words."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def event_message_recipients(*, event, statuses):
+    """The registrations a message to `statuses` goes to (each one address: an email has one
+    active registration per event)."""
+    return event.registrations.filter(status__in=list(statuses))
+
+
+def event_message_audience_counts(*, event) -> dict:
+    """How many people each choice of MESSAGE_AUDIENCES reaches at this event."""
+    from django.db.models import Count
+
+    by_status = dict(
+        event.registrations.order_by().values_list("status").annotate(count=Count("pk"))
+    )
+    return {
+        audience: sum(by_status.get(status, 0) for status in statuses)
+        for audience, statuses in MESSAGE_AUDIENCES.items()
+    }
+
+
+def event_message_draft(*, event, texts):
+    """An unsaved message with staff's texts, for the preview, the test and the send."""
+    from .models import EventMessage
+
+    return EventMessage(
+        event=event, **{field: (texts.get(field) or "").strip() for field in MESSAGE_TEXT_FIELDS}
+    )
+
+
+@dataclass
+class MessageLanguagePreview:
+    """What the readers of one language get."""
+
+    language: str
+    count: int
+    text_language: str  # the language of the text they read: theirs, or the other one
+    subject: str
+    html: str
+    text: str
+
+    @property
+    def falls_back(self):
+        return self.text_language != self.language
+
+
+@dataclass
+class MessagePreview:
+    count: int
+    languages: list
+
+    @property
+    def fallbacks(self):
+        """The languages whose readers get the other language's text."""
+        return [each for each in self.languages if each.count and each.falls_back]
+
+
+def _stand_in_registration(*, event, language, status, full_name, email=""):
+    """An unsaved registration to render a message for: the preview and the test have no
+    reader of their own, so their links lead to no registration."""
+    return Registration(
+        event=event, full_name=full_name, email=email, language=language, status=status
+    )
+
+
+def event_message_preview(*, event, statuses, texts, reader_name) -> MessagePreview:
+    """How many people a message would go to, how many in each language, which language's
+    text each gets, and each language's email as rendered (addressed to `reader_name`)."""
+    from django.db.models import Count
+
+    from .emails import event_message_render
+
+    draft = event_message_draft(event=event, texts=texts)
+    counts = dict(
+        event_message_recipients(event=event, statuses=statuses)
+        .order_by()
+        .values_list("language")
+        .annotate(count=Count("pk"))
+    )
+    languages = []
+    for language in MESSAGE_LANGUAGES:
+        registration = _stand_in_registration(
+            event=event, language=language, status=list(statuses)[0], full_name=reader_name
+        )
+        email = event_message_render(draft, registration)
+        languages.append(
+            MessageLanguagePreview(
+                language=language,
+                count=counts.get(language, 0),
+                text_language=draft.language_for(language),
+                subject=email.subject,
+                html=email.alternatives[0][0],
+                text=email.body,
+            )
+        )
+    return MessagePreview(count=sum(counts.values()), languages=languages)
+
+
+def event_message_send_test(*, event, statuses, texts, user) -> list:
+    """Send `user` the message once in each language, rendered as its readers get it, now
+    (not through the outbox: staff wait for it). Returns the emails sent; raises
+    MessageTestRefused when the user has no address or the mail server refuses."""
+    import smtplib
+
+    from django.core.mail import get_connection
+
+    from .emails import event_message_render
+
+    if not user.email:
+        raise MessageTestRefused(
+            _(
+                "Your account has no email address, so the test cannot be sent to you. "
+                "Add one to your account first."
+            )
+        )
+    draft = event_message_draft(event=event, texts=texts)
+    emails = [
+        event_message_render(
+            draft,
+            _stand_in_registration(
+                event=event,
+                language=language,
+                status=list(statuses)[0],
+                full_name=user.get_full_name() or user.get_username(),
+                email=user.email,
+            ),
+        )
+        for language in MESSAGE_LANGUAGES
+    ]
+    try:
+        get_connection().send_messages(emails)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Test message to %s failed: %s", user.email, error)
+        raise MessageTestRefused(
+            _("The mail server did not take the test; please try again later.")
+        ) from error
+    return emails
 
 
 def reminders_due(*, now=None):

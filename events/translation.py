@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Event, EventSeries, EventType
+from .models import Event, EventMessage, EventSeries, EventType
 
 
 @register(EventType)
@@ -20,6 +20,14 @@ class EventSeriesTranslationOptions(TranslationOptions):
 class EventTranslationOptions(TranslationOptions):
     fields = ("title", "summary", "description", "venue")
     required_languages = {"km": ("title",), "en": ("title",)}
+
+
+@register(EventMessage)
+class EventMessageTranslationOptions(TranslationOptions):
+    # Either language may be left empty: its readers then get the other one
+    # (EventMessage.text_for); the form asks for at least one.
+    fields = ("subject", "body")
+    required_languages = ()
 
 
 # History (django-simple-history) is registered here, after the translation fields exist, so

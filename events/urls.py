@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import certificate_views, views
 
 app_name = "events"
 
@@ -16,6 +16,11 @@ urlpatterns = [
 registration_urlpatterns = [
     path("<str:token>/", views.registration_detail, name="detail"),
     path("<str:token>/cancel/", views.registration_cancel_view, name="cancel"),
+]
+
+# The public page that confirms a certificate of attendance (/<lang>/certificates/<code>/).
+certificate_urlpatterns = [
+    path("<str:code>/", certificate_views.certificate_verify, name="verify"),
 ]
 
 # Calendar files, outside the language prefix: the language is a query parameter (?lang=km|en).

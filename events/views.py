@@ -13,6 +13,7 @@ from core.localization import weekday_names
 from core.ratelimit import rate_limited
 
 from . import calendar as month_calendar
+from .checkin_codes import checkin_qr_svg
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .ical import event_calendar
@@ -223,8 +224,17 @@ def registration_detail(request, token):
             "position": registration.waiting_position(),
             "status_email": _status_email(registration),
             "token": token,
+            "checkin_qr": _checkin_qr(registration),
         },
     )
+
+
+def _checkin_qr(registration):
+    """The QR code staff scan at the door, while it can still be of use."""
+    event = registration.event
+    if not registration.holds_seat or event.is_cancelled or event.has_ended:
+        return ""
+    return checkin_qr_svg(registration, title=_("QR code for check-in at the door"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -32,12 +32,21 @@ def forum_with_two_seated_and_one_waiting():
     return event, seated
 
 
+def texts(subject, body):
+    """The same text in both languages."""
+    return {"subject_km": subject, "body_km": body, "subject_en": subject, "body_en": body}
+
+
 def write(client, event, **data):
-    return client.post(
-        f"/en/admin/events/event/{event.pk}/message/",
-        {"recipients": ["confirmed"], "subject": "Room change", "body": "Room 2 now.", **data},
-        follow=True,
-    )
+    """Write, review (the page says how many), then send the number reviewed."""
+    url = f"/en/admin/events/event/{event.pk}/message/"
+    data = {"recipients": "confirmed", **texts("Room change", "Room 2 now."), **data}
+    review = client.post(url, {**data, "step": "review"})
+    reviewed = {
+        "expected_count": review.context["preview"].count,
+        "review_key": review.context["review_key"],
+    }
+    return client.post(url, {**data, "step": "send", **reviewed}, follow=True)
 
 
 def test_a_message_is_one_outbox_row_per_address_sent_after_commit(
@@ -54,8 +63,8 @@ def test_a_message_is_one_outbox_row_per_address_sent_after_commit(
         response = write(client, event)
     assert "on its way to 2 people" in response.text
     message = EventMessage.objects.get()
-    assert (message.subject, message.statuses, message.sent_by) == (
-        "Room change", ["confirmed"], coordinator,
+    assert (message.subject_km, message.subject_en, message.statuses, message.sent_by) == (
+        "Room change", "Room change", ["confirmed"], coordinator,
     )  # fmt: skip
     assert sorted(d.registration.email for d in message.deliveries.all()) == [
         "dara@example.org", "sophea@example.org",
@@ -68,7 +77,7 @@ def test_a_message_is_one_outbox_row_per_address_sent_after_commit(
 
 def test_nothing_is_owed_when_no_one_matches(forum_with_two_seated_and_one_waiting):
     event, _ = forum_with_two_seated_and_one_waiting
-    assert event_message_registrants(event=event, subject="x", body="y", statuses=["attended"]) == 0
+    assert event_message_registrants(event=event, texts=texts("x", "y"), statuses=["attended"]) == 0
     assert not EventMessage.objects.exists()
 
 
@@ -78,7 +87,7 @@ def test_a_refused_address_is_shown_to_staff_and_can_be_sent_again(
     event, seated = forum_with_two_seated_and_one_waiting
     smtp.refuse = {"dara@example.org": NO_SUCH_USER}
     event_message_registrants(
-        event=event, subject="Agenda", body="Attached.", statuses=["confirmed"]
+        event=event, texts=texts("Agenda", "Attached."), statuses=["confirmed"]
     )
     deliver_outbox.apply(args=("message",))
     failed = EventMessageDelivery.objects.get(status="failed")
@@ -115,7 +124,7 @@ def test_a_busy_server_delays_a_message_but_does_not_lose_it(
 ):
     event, _ = forum_with_two_seated_and_one_waiting
     smtp.answers = [TRY_LATER]
-    event_message_registrants(event=event, subject="Agenda", body="Attached.", statuses=["waiting"])
+    event_message_registrants(event=event, texts=texts("Agenda", "Attached."), statuses=["waiting"])
     deliver_outbox.apply(args=("message",))
     delivery = EventMessageDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.error) == ("pending", 1, TRY_LATER)
@@ -128,7 +137,7 @@ def test_someone_who_cancelled_before_it_went_out_is_skipped(
     forum_with_two_seated_and_one_waiting, smtp
 ):
     event, (dara, sophea) = forum_with_two_seated_and_one_waiting
-    event_message_registrants(event=event, subject="Agenda", body="x", statuses=["confirmed"])
+    event_message_registrants(event=event, texts=texts("Agenda", "x"), statuses=["confirmed"])
     dara.status = "cancelled"
     dara.save()
     deliver_outbox.apply(args=("message",))
