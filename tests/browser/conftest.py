@@ -107,3 +107,41 @@ def axe_violations(page):
         for violation in results["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]
+
+
+PASSWORD = "a-long-password-1"
+
+
+def log_in(
+    site, page, *, username="officer", group=None, superuser=False, next_path=None, **fields
+):
+    """Create a staff account (in `group`, or a superuser) and sign in through the admin's login
+    page, as a person would. Returns the user.
+
+    The staff groups are made again first: a live-server test before this one flushed the
+    database, and with it the groups and permissions that migrate made."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group
+
+    from ccc_portal.permissions import sync_staff_groups
+
+    model = get_user_model()
+    email = f"{username}@example.org"
+    if superuser:
+        user = model.objects.create_superuser(username, email, PASSWORD, **fields)
+    else:
+        user = model.objects.create_user(username, email, PASSWORD, is_staff=True, **fields)
+    if group:
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+        sync_staff_groups(apps)
+        user.groups.add(Group.objects.get(name=group))
+    page.goto(f"{site}{next_path or '/km/admin/login/'}")
+    if next_path:
+        assert "/admin/login/" in page.url
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("input[type=submit]").click()
+    return user

@@ -1,14 +1,10 @@
 """The certificate's public page, found and not found, and the staff's certificates page in
 the Khmer admin: readable at phone and desktop widths, no serious accessibility problem."""
 
-from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
-from ccc_portal.permissions import EVENT_COORDINATORS, sync_staff_groups
+from ccc_portal.permissions import EVENT_COORDINATORS
 from events.certificates import certificate_code
 from events.models import Registration
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, log_in, screenshot
 
 
 def _attendee():
@@ -36,15 +32,7 @@ def test_the_public_page_confirms_a_certificate(site, page):
 
 def test_staff_see_the_attendees_and_how_many_will_be_emailed(site, page):
     registration = _attendee()
-    user = get_user_model().objects.create_user(
-        "dara", "dara@example.org", "a-long-password-1", is_staff=True
-    )
-    sync_staff_groups(apps)  # a transactional test before this one may have emptied the table
-    user.groups.add(Group.objects.get(name=EVENT_COORDINATORS))
-    page.goto(f"{site}/km/admin/login/")
-    page.fill("#id_username", "dara")
-    page.fill("#id_password", "a-long-password-1")
-    page.locator("input[type=submit]").click()
+    log_in(site, page, username="dara", group=EVENT_COORDINATORS)
     page.goto(f"{site}/km/admin/events/event/{registration.event_id}/certificates/")
     assert registration.full_name in page.locator("#content").inner_text()
     assert axe_violations(page) == []

@@ -3,33 +3,20 @@ taps kept on the phone and sent when the connection returns."""
 
 import re
 
-from django.contrib.auth.models import Group
 from django.utils import translation
 from django.utils.translation import gettext
 
-from ccc_portal.permissions import CCC_STAFF, sync_staff_groups
+from ccc_portal.permissions import CCC_STAFF
 from events.checkin_codes import checkin_url
 from events.models import Event, Registration
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, log_in, screenshot
 from tests.factories import RegistrationFactory
 
-PASSWORD = "a-long-password-1"
 KHMER_DIGITS = set("០១២៣៤៥៦៧៨៩")
 
 
 def log_in_as_staff(page, site, next_path):
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-
-    # The groups, as migrate makes them (a transactional test before this one flushed them).
-    sync_staff_groups(apps)
-    user = get_user_model().objects.create_user("door", "door@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=CCC_STAFF))
-    page.goto(f"{site}{next_path}")
-    assert "/admin/login/" in page.url
-    page.fill("#id_username", "door")
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
+    log_in(site, page, username="door", group=CCC_STAFF, next_path=next_path)
     page.wait_for_url(re.compile(re.escape(next_path) + "$"))
 
 

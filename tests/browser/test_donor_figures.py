@@ -3,18 +3,13 @@ widths (screenshots under tests/browser/artifacts/)."""
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tests.browser.conftest import ARTIFACTS, axe_violations, screenshot
+from tests.browser.conftest import ARTIFACTS, axe_violations, log_in, screenshot
 
 
 def test_donor_figures_page(site, page):
-    get_user_model().objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
-    page.goto(f"{site}/km/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "a-long-password-1")
-    page.locator("input[type=submit]").click()
+    log_in(site, page, username="boss", superuser=True)
     today = timezone.localdate()
     end = today + datetime.timedelta(days=120)
     page.goto(
@@ -43,11 +38,7 @@ def test_sign_in_sheet_prints_on_a4_with_its_headings_on_every_page(site, page):
             email=f"door{number}@example.org",
             phone="012 345 678",
         )
-    get_user_model().objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
-    page.goto(f"{site}/km/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "a-long-password-1")
-    page.locator("input[type=submit]").click()
+    log_in(site, page, username="boss", superuser=True)
     page.goto(f"{site}/km/admin/events/event/{event.pk}/sign-in-sheet/")
     assert page.locator("tbody tr").count() == 45  # 40 people and 5 blank rows
     row_height = page.locator("tbody tr").first.bounding_box()["height"]

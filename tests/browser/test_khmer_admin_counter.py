@@ -1,17 +1,13 @@
 """The Khmer admin's counts stay in Khmer digits as staff tick rows (Django's script writes
 them)."""
 
-from django.contrib.auth import get_user_model
+from tests.browser.conftest import log_in
 
 KHMER_DIGITS = set("០១២៣៤៥៦៧៨៩")
 
 
 def test_ticking_rows_keeps_the_counter_in_khmer_digits(site, page):
-    get_user_model().objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
-    page.goto(f"{site}/km/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "a-long-password-1")
-    page.locator("input[type=submit]").click()
+    log_in(site, page, username="boss", superuser=True)
     page.goto(f"{site}/km/admin/members/province/")
     counter = page.locator(".action-counter")
     assert not any(

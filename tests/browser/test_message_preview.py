@@ -1,14 +1,12 @@
 """CCC staff, in the Khmer admin, write to an event's registrants in both languages and see,
 before anything is sent, how many people it goes to and how each language's email looks."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 from playwright.sync_api import expect
 
 from ccc_portal.permissions import CCC_STAFF
 from events.models import Event, EventMessage
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, log_in, screenshot
 
 KHMER_DIGITS = set("០១២៣៤៥៦៧៨៩")
 KHMER_SUBJECT = "ការផ្លាស់ប្តូរបន្ទប់ប្រជុំ"
@@ -17,10 +15,7 @@ ENGLISH_BODY = "Please note that the meeting moves to room 2 on the first floor.
 
 
 def test_staff_see_the_count_and_the_preview_before_sending(site, page):
-    user = get_user_model().objects.create_user(
-        "sokha", "sokha@example.org", "a-long-password-1", is_staff=True, first_name="Sokha"
-    )
-    user.groups.add(Group.objects.get(name=CCC_STAFF))
+    log_in(site, page, username="sokha", group=CCC_STAFF, first_name="Sokha")
     event = (
         Event.objects.annotate(
             active=Count("registrations", filter=~Q(registrations__status="cancelled"))
@@ -29,11 +24,6 @@ def test_staff_see_the_count_and_the_preview_before_sending(site, page):
         .order_by("-active")
         .first()
     )
-    page.goto(f"{site}/km/admin/login/")
-    page.fill("#id_username", "sokha")
-    page.fill("#id_password", "a-long-password-1")
-    page.locator("input[type=submit]").click()
-
     page.goto(f"{site}/km/admin/events/event/{event.pk}/message/")
     page.locator("input[name=recipients][value=active]").check()
     page.fill("#id_subject_km", KHMER_SUBJECT)

@@ -4,34 +4,17 @@ draft in the event list."""
 import datetime
 import re
 
-from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from ccc_portal.permissions import sync_staff_groups
 from core.localization import format_date
 from core.roles import CCC_STAFF
 from events.models import Event, EventSeries
 from events.recurrence import series_next_dates
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, log_in, screenshot
 
 
 def log_in_as_staff(site, page):
-    user = get_user_model().objects.create_user(
-        "officer", "officer@example.org", "a-long-password-1", is_staff=True
-    )
-    if not Group.objects.filter(name=CCC_STAFF).exists():
-        # An earlier live-server test's flush took the groups with it: make them again.
-        for app_config in apps.get_app_configs():
-            create_permissions(app_config, verbosity=0)
-        sync_staff_groups(apps)
-    user.groups.add(Group.objects.get(name=CCC_STAFF))
-    page.goto(f"{site}/km/admin/login/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "a-long-password-1")
-    page.locator("input[type=submit]").click()
+    log_in(site, page, group=CCC_STAFF)
 
 
 def test_staff_generate_the_next_members_meeting_in_khmer(site, page):

@@ -1,9 +1,7 @@
 """The admin's home in Khmer opens on the staff desk, on a phone and a desktop, and the event
 list fits a 1,280-pixel screen."""
 
-from django.contrib.auth import get_user_model
-
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, log_in, screenshot
 
 OVERFLOW = """() => {
     const page = document.documentElement.scrollWidth - window.innerWidth;
@@ -13,11 +11,7 @@ OVERFLOW = """() => {
 
 
 def sign_in(page, site):
-    get_user_model().objects.create_superuser("boss", "boss@example.org", "a-long-password-1")
-    page.goto(f"{site}/km/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "a-long-password-1")
-    page.locator("input[type=submit]").click()
+    log_in(site, page, username="boss", superuser=True)
 
 
 def test_staff_home_in_khmer_stacks_on_a_phone(site, page):
