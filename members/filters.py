@@ -50,3 +50,15 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(latin_digits(value))
+
+    def search_query(self):
+        """The search typed (ASCII digits), or "" (a valid form only)."""
+        return latin_digits(self.form.cleaned_data.get("q") or "")
+
+    def filter_queryset_without_search(self):
+        """The other filters only: the directory pages a search itself (SearchResults)."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset

@@ -1,6 +1,6 @@
 from django.db import models, transaction
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Collate, Lower
+from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models.functions import Collate, Greatest, Lower
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -114,27 +114,63 @@ class OrganisationQuerySet(models.QuerySet):
 
         Query and names are compared as core.text.search_words makes them (one spelling of
         Khmer, no punctuation or case, Khmer split into words), by prefix lookups in
-        OrganisationSearchToken (an index, not a scan of every name). Whole-word matches come
-        first, then word prefixes, then parts of words; then by name (see by_name).
+        OrganisationSearchToken (an index, not a scan of every name). A name ranks by its worst
+        word: every word whole (0), every word at least from a word's start (1), else a part of
+        a word (2); then by name (see by_name). SearchResults pages the same order cheaply.
         """
-        words = [word[:INDEX_TOKEN_LENGTH] for word in search_words(query)[:MAX_SEARCH_WORDS]]
+        words = search_query_words(query)
         if not words:
             return self
         found = self
-        rank = Value(0)
+        ranks = []
         for word in words:
             tokens = OrganisationSearchToken.objects.filter(token__startswith=word)
             found = found.filter(pk__in=tokens.values("organisation_id"))
             # Each IN (...) is one index range scan, hashed once by PostgreSQL; not a lookup
             # per organisation.
-            rank = rank + Case(
-                When(pk__in=tokens.filter(kind=WORD, token=word).values("organisation_id"), then=0),
-                When(pk__in=tokens.exclude(kind=INSIDE).values("organisation_id"), then=1),
-                default=2,
+            ranks.append(
+                Case(
+                    When(
+                        pk__in=tokens.filter(kind=WORD, token=word).values("organisation_id"),
+                        then=0,
+                    ),
+                    When(pk__in=tokens.exclude(kind=INSIDE).values("organisation_id"), then=1),
+                    default=2,
+                )
             )
+        rank = Greatest(*ranks) if len(ranks) > 1 else ranks[0]
         return found.annotate(search_rank=rank).order_by(
             "search_rank", *self.name_ordering(language)
         )
+
+    def search_tiers(self, query):
+        """The three ranks of search() as filters of this queryset (whole words, word starts,
+        parts of words), each without the others; and all matches. Conditions checked per
+        organisation in the token index, so that a walk in name order stops after one page
+        (members.views.SearchResults)."""
+        words = search_query_words(query)
+        if not words:
+            return [self], self
+
+        def every(lookups):
+            condition = Q()
+            for word in words:
+                condition &= Exists(
+                    OrganisationSearchToken.objects.filter(
+                        organisation=OuterRef("pk"), **lookups(word)
+                    )
+                )
+            return condition
+
+        whole = every(lambda word: {"token": word, "kind": WORD})
+        start = every(lambda word: {"token__startswith": word, "kind__lt": INSIDE})
+        part = every(lambda word: {"token__startswith": word})
+        tiers = [self.filter(whole), self.filter(start & ~whole), self.filter(part & ~start)]
+        return tiers, self.filter(part)
+
+
+def search_query_words(query):
+    return [word[:INDEX_TOKEN_LENGTH] for word in search_words(query)[:MAX_SEARCH_WORDS]]
 
 
 class Organisation(models.Model):
@@ -315,6 +351,13 @@ class OrganisationSearchToken(models.Model):
                 fields=["token", "organisation", "kind"],
                 opclasses=["varchar_pattern_ops", "int8_ops", "int2_ops"],
                 name="org_search_token_prefix",
+            ),
+            # The other way round: does this organisation have a token starting so? (a search
+            # walking the names in order checks each one; members.views.SearchResults).
+            models.Index(
+                fields=["organisation", "token", "kind"],
+                opclasses=["int8_ops", "varchar_pattern_ops", "int2_ops"],
+                name="org_search_token_by_org",
             ),
         ]
 
