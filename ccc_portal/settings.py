@@ -216,6 +216,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Files with no public URL (registrants-only event materials), served only through views.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -337,6 +339,8 @@ REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 20)
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Upload limit for signed MoU documents (bytes).
 MOU_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# Upload limit for event materials: agendas, presentations, minutes, photos (bytes).
+EVENT_MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 
 # --- Staff exports (django-import-export) -------------------------------------------------------
 from import_export.formats.base_formats import CSV, XLSX  # noqa: E402

@@ -25,6 +25,7 @@ from .admin_forms import (
     RegistrationAdminForm,
     ReminderRuleForm,
 )
+from .admin_materials import EventMaterialInline
 from .admin_messages import EventMessagesMixin
 from .admin_recurrence import SeriesRecurrenceAdminMixin, recurrence_tools
 from .admin_reports import donor_figures_view
@@ -173,7 +174,7 @@ class EventAdmin(
     search_fields = ["title_km", "title_en", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title_en"]}
-    inlines = [ReminderRuleInline, RegistrationInline]
+    inlines = [ReminderRuleInline, EventMaterialInline, RegistrationInline]
     change_form_template = "admin/events/event/change_form.html"
     change_list_template = "admin/events/event/change_list.html"
     fieldsets = [

@@ -21,6 +21,7 @@ from core.mail import sender
 from .certificates import certificate_pdf, verification_url
 from .checkin_codes import QR_CONTENT_ID, EmailWithInlineImages, attach_checkin_qr
 from .ical import event_calendar
+from .join_links import online_context
 from .models import (
     EventMessage,
     EventMessageDelivery,
@@ -101,6 +102,7 @@ def registration_email(registration: Registration, kind: str, now=None) -> Email
             "event": event,
             "kind": kind,
             "position": registration.waiting_position(),
+            **online_context(event, registration),
             **registration_links(registration),
         }
         subject = str(SUBJECTS[kind] % {"title": event.title, "when": soon})
@@ -116,7 +118,9 @@ def registration_email(registration: Registration, kind: str, now=None) -> Email
         if checkin_code:
             attach_checkin_qr(message, registration)
         if kind in WITH_CALENDAR_FILE:
-            calendar = event_calendar([event], language=registration.language, name=event.title)
+            calendar = event_calendar(
+                [event], language=registration.language, name=event.title, registration=registration
+            )
             message.attach(f"{event.slug}.ics", calendar, "text/calendar; charset=utf-8")
         return message
 
@@ -162,6 +166,7 @@ def event_message_render(message: EventMessage, registration: Registration):
             "may_cancel": registration.status in Registration.TOLD_OF_CHANGES
             and not event.is_cancelled
             and event.starts_at > timezone.now(),
+            **online_context(event, registration),
             **registration_links(registration),
         }
         email = EmailMultiAlternatives(

@@ -1,5 +1,8 @@
 """iCalendar (RFC 5545) files for one event and for the subscription feed, built with the
-`icalendar` library. Times are written in UTC; text in the language asked for."""
+`icalendar` library. Times are written in UTC; text in the language asked for.
+
+An online event's join link is in a registrant's own file only (`registration`, when they hold
+a seat: events.join_links); the public files and the feed say it is sent to registrants."""
 
 import datetime
 from urllib.parse import urlsplit
@@ -8,6 +11,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
+
+from .join_links import join_url, online_line
 
 PRODUCT_ID = "-//Cooperation Committee for Cambodia//CCC portal//EN"
 
@@ -32,7 +37,7 @@ def _calendar(name):
     return calendar
 
 
-def _component(event):
+def _component(event, registration=None):
     component = CalendarEvent()
     component.add("uid", event_uid(event))
     component.add("dtstamp", timezone.now().astimezone(datetime.UTC))
@@ -43,10 +48,11 @@ def _component(event):
     component.add("sequence", event.sequence)
     component.add("summary", event.title)
     url = settings.SITE_URL + event.get_absolute_url()
-    description = "\n\n".join(filter(None, [event.summary, url]))
+    online = online_line(event, registration)
+    description = "\n\n".join(filter(None, [event.summary, online, url]))
     component.add("description", description)
     component.add("url", url)
-    location = event.venue or event.online_url
+    location = event.venue or join_url(event, registration) or online
     if location:
         component.add("location", location)
     component.add("categories", [str(event.event_type)])
@@ -54,10 +60,11 @@ def _component(event):
     return component
 
 
-def event_calendar(events, *, language, name):
-    """An .ics document (bytes) of the given events, text in `language`."""
+def event_calendar(events, *, language, name, registration=None):
+    """An .ics document (bytes) of the given events, text in `language`; with the join link
+    only when `registration` (of that event) holds a seat."""
     with translation.override(language):
         calendar = _calendar(str(name))
         for event in events:
-            calendar.add_component(_component(event))
+            calendar.add_component(_component(event, registration))
         return calendar.to_ical()

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 import core.models
 from core.localization import local_digits
+from core.storage import PrivateStorage
+from core.uploads import IMAGE, OFFICE, PDF, validate_upload
 from members.models import Organisation
 
 CANCEL_TOKEN_SALT = "events.registration.cancel"
@@ -948,3 +950,132 @@ class CertificateDelivery(OutboxEntry):
     def is_owed(self):
         """Still to be sent: the registrant is still marked as attended."""
         return self.registration.status == Registration.Status.ATTENDED
+
+
+# --- Materials and minutes ------------------------------------------------------------------
+
+MATERIAL_LINK_SALT = "events.material"
+# How long a registrant's signed link to a registrants-only material works; their registration
+# page gives a fresh one each time it is opened.
+MATERIAL_LINK_MAX_AGE = datetime.timedelta(days=7)
+
+
+def validate_material_file(upload):
+    """A PDF, an image or a Word, Excel or PowerPoint document (by its content), at most
+    EVENT_MATERIAL_MAX_BYTES. Files already stored are not read again."""
+    if getattr(upload, "_committed", False):
+        return
+    validate_upload(
+        upload,
+        limit=settings.EVENT_MATERIAL_MAX_BYTES,
+        kinds=(PDF, IMAGE, OFFICE),
+        message=_(
+            "Upload a PDF, an image (JPEG, PNG, GIF or WebP) or a Word, Excel or PowerPoint "
+            "file (.docx, .xlsx, .pptx). This file is none of these."
+        ),
+    )
+
+
+class EventMaterialQuerySet(models.QuerySet):
+    def public(self):
+        """Shown to everyone, for events the public can see."""
+        return self.filter(
+            visibility=EventMaterial.Visibility.PUBLIC,
+            event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+        )
+
+    def for_registrants(self):
+        return self.filter(visibility=EventMaterial.Visibility.REGISTRANTS)
+
+
+class EventMaterial(models.Model):
+    """An agenda, presentation, minutes, photo or other document of an event: an uploaded file
+    (kept in private storage, served only by events.material_views) or a link."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", _("Agenda")
+        PRESENTATION = "presentation", _("Presentation")
+        MINUTES = "minutes", pgettext_lazy("material", "Minutes")
+        PHOTO = "photo", _("Photo")
+        OTHER = "other", pgettext_lazy("material", "Other")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        REGISTRANTS = "registrants", _("Registrants only")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="materials"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(
+        _("file"),
+        upload_to="event-materials/%Y/%m/",
+        storage=PrivateStorage(),
+        max_length=255,
+        blank=True,
+        validators=[validate_material_file],
+        help_text=_("PDF, image, Word, Excel or PowerPoint, at most 20 MB. Or give a link."),
+    )
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    visibility = models.CharField(
+        _("who can see it"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.REGISTRANTS,
+        help_text=_(
+            "Registrants-only materials are shown on each confirmed registrant's own page, "
+            "with a link that works for seven days."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventMaterialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="event_material_file_or_link",
+                violation_error_message=_("Give either a file or a link, not both."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        """Public materials and staff: the file (or link) itself. Registrants use signed_url."""
+        return reverse("events:material", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def direct_url(self):
+        """Where the public page (and staff) link to: the link itself, or the view that serves
+        the file. Never the file's place in storage, which has no URL."""
+        return self.url or self.get_absolute_url()
+
+    def signed_url(self, registration):
+        """A link for `registration` to this material, working for MATERIAL_LINK_MAX_AGE."""
+        token = signing.dumps({"m": self.pk, "r": registration.pk}, salt=MATERIAL_LINK_SALT)
+        return reverse("registrations:material", kwargs={"token": token})
+
+    @staticmethod
+    def ids_from_token(token):
+        """(material pk, registration pk) of a signed link. Raises signing.SignatureExpired
+        when too old, signing.BadSignature when not ours or altered."""
+        data = signing.loads(
+            token, salt=MATERIAL_LINK_SALT, max_age=MATERIAL_LINK_MAX_AGE.total_seconds()
+        )
+        try:
+            return int(data["m"]), int(data["r"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise signing.BadSignature("malformed material link") from error

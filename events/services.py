@@ -70,9 +70,11 @@ def event_save(*, event: Event, changed_fields=(), default_reminders=True) -> Ev
 
     - A new event gets its type's default reminders, unless `default_reminders` is False (the
       admin saves the event's own reminders first, then calls event_apply_default_reminders).
-    - A change of time, place or status raises the calendar SEQUENCE (RFC 5545: calendar apps
-      replace an event only when it grows) and owes every confirmed and waiting registrant
-      one notice for that revision: an update with the new .ics, or a cancellation notice.
+    - A change of time, place (the join link too) or status raises the calendar SEQUENCE
+      (RFC 5545: calendar apps replace an event only when it grows) and owes every confirmed
+      and waiting registrant one notice for that revision: an update with the new .ics, or a
+      cancellation notice. A change of the join link alone is told to confirmed registrants
+      only: the others do not get the link.
     """
     is_new = event.pk is None
     event.save()
@@ -93,6 +95,12 @@ def event_save(*, event: Event, changed_fields=(), default_reminders=True) -> Ev
     )
     once_key = f"{kind}:{event.sequence}"
     registrations = event.registrations.told_of_changes()
+    if kind == RegistrationNotice.Kind.CHANGED and set(changed_fields) & SCHEDULE_FIELDS == {
+        "online_url"
+    }:
+        # A new join link and nothing else: news only to those who get the link (the seat
+        # holders; events.join_links), whose notice, rendered when sent, carries the new one.
+        registrations = registrations.filter(status__in=Registration.SEAT_HOLDING)
     notices = RegistrationNotice.objects.bulk_create(
         [
             RegistrationNotice(registration=registration, kind=kind, once_key=once_key)

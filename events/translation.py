@@ -1,7 +1,7 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Event, EventMessage, EventSeries, EventType
+from .models import Event, EventMaterial, EventMessage, EventSeries, EventType
 
 
 @register(EventType)
@@ -28,6 +28,12 @@ class EventMessageTranslationOptions(TranslationOptions):
     # (EventMessage.text_for); the form asks for at least one.
     fields = ("subject", "body")
     required_languages = ()
+
+
+@register(EventMaterial)
+class EventMaterialTranslationOptions(TranslationOptions):
+    fields = ("title",)
+    required_languages = ("km", "en")
 
 
 # History (django-simple-history) is registered here, after the translation fields exist, so

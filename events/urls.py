@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import certificate_views, views
+from . import certificate_views, material_views, views
 
 app_name = "events"
 
@@ -8,14 +8,19 @@ urlpatterns = [
     path("", views.EventListView.as_view(), name="event-list"),
     path("past/", views.EventListView.as_view(archive=True), name="event-archive"),
     path("<int:year>/<int:month>/", views.EventMonthView.as_view(), name="event-month"),
+    path("materials/<int:pk>/", material_views.material, name="material"),
+    path("series/<slug:slug>/minutes/", material_views.series_minutes_view, name="series-minutes"),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("<slug:slug>/register/", views.RegisterView.as_view(), name="event-register"),
 ]
 
 # The registrant's own pages, reached through the signed link in their emails.
 registration_urlpatterns = [
+    path("materials/<str:token>/", material_views.registrant_material, name="material"),
     path("<str:token>/", views.registration_detail, name="detail"),
     path("<str:token>/cancel/", views.registration_cancel_view, name="cancel"),
+    # The registrant's own calendar file: with the join link while they hold a seat.
+    path("<str:token>/calendar.ics", views.registration_ics, name="ics"),
 ]
 
 # The public page that confirms a certificate of attendance (/<lang>/certificates/<code>/).

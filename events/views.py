@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -17,6 +17,7 @@ from .checkin_codes import checkin_qr_svg
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .ical import event_calendar
+from .join_links import online_context
 from .models import Event, Registration, RegistrationNotice
 from .services import RegistrationRefused, registration_cancel, registration_create
 
@@ -92,6 +93,10 @@ class EventDetailView(DetailView):
 
     def get_queryset(self):
         return public_events().with_registration_counts()
+
+    def get_context_data(self, **kwargs):
+        # The public never sees the join link: only that registrants get it.
+        return super().get_context_data(**online_context(self.object), **kwargs)
 
 
 def _ics_language(request):
@@ -225,8 +230,24 @@ def registration_detail(request, token):
             "status_email": _status_email(registration),
             "token": token,
             "checkin_qr": _checkin_qr(registration),
+            **online_context(registration.event, registration),
         },
     )
+
+
+def registration_ics(request, token):
+    """The registrant's own calendar file, in the page's language: the public one, plus the
+    join link while they hold a seat."""
+    registration = _registration_from_token(token)
+    event = registration.event
+    content = event_calendar(
+        [event], language=translation.get_language(), name=event.title, registration=registration
+    )
+    response = _ics_response(content, f"{event.slug}.ics")
+    # Personal: not for shared caches or search engines.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _checkin_qr(registration):

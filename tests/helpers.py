@@ -41,6 +41,8 @@ def event_form_data(event, **overrides):
         "reminder_rules-INITIAL_FORMS": 0,
         "registrations-TOTAL_FORMS": 0,
         "registrations-INITIAL_FORMS": 0,
+        "materials-TOTAL_FORMS": 0,
+        "materials-INITIAL_FORMS": 0,
     }
     data.update(overrides)
     return data
