@@ -53,3 +53,8 @@ def closed_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def altered(token):
+    """The token with its last character changed, always to a different one."""
+    return token[:-1] + ("B" if token.endswith("A") else "A")

@@ -16,7 +16,7 @@ from PIL import Image
 
 from events.models import MATERIAL_LINK_SALT, EventMaterial, Registration, validate_material_file
 from tests.factories import EventFactory, EventSeriesFactory, RegistrationFactory
-from tests.helpers import event_form_data
+from tests.helpers import altered, event_form_data
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 OPENXML = "application/vnd.openxmlformats-officedocument"
@@ -267,7 +267,7 @@ def test_a_tampered_link_is_refused_with_a_clear_page(client):
     other = material(EventFactory(), visibility="registrants", title_en="Someone else's")
     registration = RegistrationFactory(event=event)
     link = private.signed_url(registration)
-    for tampered in (link.replace("/materials/", "/materials/x"), link[:-3] + "xx/"):
+    for tampered in (link.replace("/materials/", "/materials/x"), altered(link[:-1]) + "/"):
         response = client.get(tampered)
         assert response.status_code == 404
         assert "This link is not valid" in response.text

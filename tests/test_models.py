@@ -17,6 +17,7 @@ from tests.factories import (
     ProvincialNetworkFactory,
     RegistrationFactory,
 )
+from tests.helpers import altered
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_cancel_token_is_signed_and_rejects_tampering():
     registration = RegistrationFactory()
     token = registration.cancel_token
     assert Registration.public_id_from_token(token) == registration.public_id
-    assert Registration.public_id_from_token(token[:-2] + "xx") is None
+    assert Registration.public_id_from_token(altered(token)) is None
     assert Registration.public_id_from_token(str(registration.public_id)) is None
 
 
