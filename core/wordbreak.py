@@ -49,6 +49,17 @@ def khmer_words_html(html):
     return KHMER_RUN.sub(spans, str(html))
 
 
+def khmer_marked_words_html(html):
+    """As khmer_words_html, for text whose word boundaries are already all marked (text that
+    went through khmer_word_breaks when it was saved): no segmenting, only the spans."""
+
+    def spans(match):
+        words = [word for word in match.group().split(ZWSP) if word]
+        return ZWSP.join(f'<span class="khmer-word">{word}</span>' for word in words)
+
+    return KHMER_RUN.sub(spans, str(html))
+
+
 def khmer_word_breaks(text):
     """The text with a zero-width space between every two Khmer words; nothing else changes."""
     text = str(text)

@@ -15,6 +15,7 @@ from core.text import (
     search_index,
     search_words,
 )
+from core.wordbreak import khmer_word_breaks
 
 # The collation Khmer names sort in: ICU's Khmer on PostgreSQL (migration 0005), the Unicode
 # Collation Algorithm (pyuca) on SQLite (members/apps.py registers it on each connection).
@@ -263,6 +264,9 @@ class Organisation(models.Model):
     )
     # Both names and both acronyms as the directory search compares them (normalise_search).
     search_text = models.TextField(editable=False, default="")
+    # The Khmer name with U+200B between its words (core.wordbreak), made when the name is
+    # saved, so that a list of names is not segmented again on every page (about 3 ms a name).
+    name_km_words = models.CharField(max_length=400, editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -290,8 +294,9 @@ class Organisation(models.Model):
         # the focal person's approved changes, the demo); bulk writes call
         # members.services.organisations_reindex.
         self.search_text = self.build_search_text()
+        self.name_km_words = self.build_name_km_words()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "name_km_words"}
         if self.search_text == getattr(self, "_saved_search_text", None):
             super().save(*args, **kwargs)
             return
@@ -316,6 +321,17 @@ class Organisation(models.Model):
 
     def build_search_text(self):
         return " | ".join(map(normalise_search, self.search_names()))
+
+    def build_name_km_words(self):
+        return khmer_word_breaks(self.name_km or "")
+
+    @property
+    def name_with_word_breaks(self):
+        """The name in the active language; in Khmer, with its stored word breaks (for the
+        khmer_wrap_marked filter)."""
+        if get_language() == "km" and self.name_km_words:
+            return self.name_km_words
+        return self.name
 
     def build_search_tokens(self):
         return [

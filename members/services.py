@@ -99,10 +99,15 @@ def organisations_reindex(*, organisations=None, batch_size=2000) -> int:
             stale = []
             for organisation in batch:
                 search_text = organisation.build_search_text()
-                if organisation.search_text != search_text:
+                name_km_words = organisation.build_name_km_words()
+                if (organisation.search_text, organisation.name_km_words) != (
+                    search_text,
+                    name_km_words,
+                ):
                     organisation.search_text = search_text
+                    organisation.name_km_words = name_km_words
                     stale.append(organisation)
-            Organisation.objects.bulk_update(stale, ["search_text"])
+            Organisation.objects.bulk_update(stale, ["search_text", "name_km_words"])
             OrganisationSearchToken.objects.filter(organisation__in=batch).delete()
             tokens = [
                 token for organisation in batch for token in organisation.build_search_tokens()

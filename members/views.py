@@ -11,6 +11,7 @@ LIST_FIELDS = [
     "name",
     "name_km",
     "name_en",
+    "name_km_words",
     "acronym",
     "kind",
     "head_office_province__code",

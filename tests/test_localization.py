@@ -162,3 +162,35 @@ def test_khmer_wrap_filter_keeps_each_word_whole_and_breaks_between_words():
     assert unwrapped(rendered) == f"&lt;b&gt;ICT {NETWORK_NAME}&lt;/b&gt;"
     assert template.render(Context({"name": "Network 1"})) == "Network 1"
     assert template.render(Context({"name": None})) == ""
+
+
+@pytest.mark.django_db
+def test_the_directory_shows_khmer_names_with_the_word_breaks_saved_with_them(
+    client, monkeypatch
+):
+    """A name is segmented when saved (and by the reindex service), not on every page: the
+    list renders the same markup as khmer_wrap without calling the segmenter."""
+    from core import wordbreak
+    from members.models import Organisation
+    from members.services import organisations_reindex
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name_km=NETWORK_NAME, membership_status="active")
+    assert organisation.name_km_words == khmer_word_breaks(NETWORK_NAME)
+    # A bulk write that bypasses save() is caught up by the reindex service.
+    Organisation.objects.filter(pk=organisation.pk).update(name_km="សមាគមយុវជនកម្ពុជា")
+    organisations_reindex(organisations=Organisation.objects.filter(pk=organisation.pk))
+    organisation.refresh_from_db()
+    assert organisation.name_km_words == khmer_word_breaks("សមាគមយុវជនកម្ពុជា")
+
+    wrapped = Template("{% load localization %}{{ name|khmer_wrap }}").render(
+        Context({"name": "សមាគមយុវជនកម្ពុជា"})
+    )
+
+    def no_segmenting(text):
+        raise AssertionError(f"segmented {text!r} while rendering")
+
+    wordbreak._break_run.cache_clear()
+    monkeypatch.setattr(wordbreak, "tokenize", no_segmenting)
+    page = client.get("/km/members/", {"q": "យុវជន"})
+    assert wrapped in page.text

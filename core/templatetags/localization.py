@@ -10,7 +10,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from core import localization
-from core.wordbreak import khmer_words_html
+from core.wordbreak import khmer_marked_words_html, khmer_words_html
 
 register = template.Library()
 
@@ -48,3 +48,12 @@ def khmer_wrap(value):
     if value in (None, ""):
         return ""
     return mark_safe(khmer_words_html(conditional_escape(value)))
+
+
+@register.filter(is_safe=True)
+def khmer_wrap_marked(value):
+    """khmer_wrap for text saved with its word breaks (Organisation.name_km_words): the same
+    markup without segmenting the text again."""
+    if value in (None, ""):
+        return ""
+    return mark_safe(khmer_marked_words_html(conditional_escape(value)))
