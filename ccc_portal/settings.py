@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "members",
     "networks",
     "events",
+    "surveys",
     "demo",
     "desk",
     # Last: its post_migrate hook syncs the staff groups once every app's permissions exist.

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("registrations/", include((registration_urlpatterns, "registrations"))),
     path("certificates/", include((certificate_urlpatterns, "certificates"))),
+    path("surveys/", include("surveys.urls")),
     path("members/", include("members.urls")),
     path("networks/", include("networks.urls")),
     path("staff/", include("events.urls_checkin")),

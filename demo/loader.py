@@ -25,6 +25,8 @@ from events.services import RegistrationRefused, event_save, registration_create
 from members.models import Organisation, Province, Sector
 from networks.models import MoU, NetworkMembership, ProvincialNetwork, SupportProject
 
+from .surveys import load_surveys
+
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
 PROVINCES_CSV = Path(__file__).resolve().parent.parent / "members" / "data" / "provinces.csv"
 SAMPLE_NOTE_EN = "Sample record for demonstration; not a real organisation."
@@ -135,6 +137,7 @@ def load_demo(*, today=None):
     _load_projects(organisations, networks)
     events = _load_events(today)
     _load_registrations(events, organisations)
+    load_surveys(events)
     return {
         "provinces": len(provinces),
         "organisations": Organisation.objects.count(),

@@ -116,3 +116,28 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"participant{n}@example.org")
     gender = Registration.Gender.FEMALE
     organisation_name = "Independent"
+
+
+# --- Evaluation surveys (surveys app) ---------------------------------------------------------
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """An event's survey (pass event_type=..., event=None for a type's template)."""
+
+    class Meta:
+        model = "surveys.Survey"
+
+    title_en = factory.Sequence(lambda n: f"Survey {n}")
+    title_km = factory.Sequence(lambda n: f"ការស្ទង់មតិ {n}")
+    event = factory.SubFactory(EventFactory)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Question"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    label_en = factory.Sequence(lambda n: f"Question {n}")
+    label_km = factory.Sequence(lambda n: f"សំណួរ {n}")
+    kind = "rating"
