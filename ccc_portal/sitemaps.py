@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from events.models import Event
+from events.models import Event, EventReport, EventSeries
 from members.models import Organisation
 from networks.models import ProvincialNetwork
 
@@ -33,10 +34,28 @@ class EventSitemap(I18nSitemap):
     changefreq = "daily"
 
     def items(self):
-        return Event.objects.published().order_by("pk")
+        # A published report changes the event's page: its time counts as the page's too.
+        reports = EventReport.objects.public().filter(event=OuterRef("pk"))
+        return (
+            Event.objects.published()
+            .annotate(report_updated_at=Subquery(reports.values("updated_at")[:1]))
+            .order_by("pk")
+        )
 
     def lastmod(self, event):
-        return event.updated_at
+        return max(filter(None, [event.updated_at, event.report_updated_at]))
+
+
+class SeriesArchiveSitemap(I18nSitemap):
+    """Each series' "events and results" page."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return EventSeries.objects.filter(events__in=Event.objects.published()).distinct()
+
+    def location(self, series):
+        return reverse("events:series-archive", kwargs={"slug": series.slug})
 
 
 class OrganisationSitemap(I18nSitemap):
@@ -59,6 +78,7 @@ class NetworkSitemap(I18nSitemap):
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "events": EventSitemap,
+    "series": SeriesArchiveSitemap,
     "members": OrganisationSitemap,
     "networks": NetworkSitemap,
 }

@@ -25,6 +25,10 @@ from events.services import RegistrationRefused, event_save, registration_create
 from members.models import Organisation, Province, Sector
 from networks.models import MoU, NetworkMembership, ProvincialNetwork, SupportProject
 
+from .approval import load_approval_and_offers
+from .invitations import load_invitations
+from .questions import load_questions
+from .reports import load_report_demo
 from .surveys import load_surveys
 
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
@@ -137,7 +141,11 @@ def load_demo(*, today=None):
     _load_projects(organisations, networks)
     events = _load_events(today)
     _load_registrations(events, organisations)
+    load_questions(events)
+    load_approval_and_offers(events)
     load_surveys(events)
+    load_report_demo(events=events, organisations=organisations)
+    load_invitations(today=today, venue_en=VENUE_EN, venue_km=VENUE_KM)
     return {
         "provinces": len(provinces),
         "organisations": Organisation.objects.count(),

@@ -15,18 +15,26 @@ from core.admin_localization import KhmerDigitsAdminMixin, KhmerDigitsInlineMixi
 from core.admin_spreadsheets import SpreadsheetExportMixin
 from core.localization import format_date, local_digits
 
+from .admin_approval import ApprovalActionsMixin
 from .admin_certificates import certificate_tools
 from .admin_exports import registrants_xlsx_view, sign_in_sheet_pdf_view
 from .admin_filters import EVENT_ORDERING, EventWhenFilter, RegistrationEventFilter
 from .admin_forms import (
     REGISTRANT_FIELDS,
     DefaultReminderForm,
-    RegistrationAddForm,
     RegistrationAdminForm,
     ReminderRuleForm,
 )
+from .admin_invitations import invitation_tools
 from .admin_materials import EventMaterialInline
 from .admin_messages import EventMessagesMixin
+from .admin_questions import (
+    EventQuestionInline,
+    RegistrationAddWithQuestionsForm,
+    RegistrationAnswersAdminMixin,
+    TemplateQuestionInline,
+    question_add_fieldsets,
+)
 from .admin_recurrence import SeriesRecurrenceAdminMixin, recurrence_tools
 from .admin_reports import donor_figures_view
 from .models import (
@@ -39,6 +47,7 @@ from .models import (
     ReminderDelivery,
     ReminderRule,
 )
+from .photos import event_photos_refresh
 from .reports import event_participation
 from .resources import EventResource, RegistrationResource
 from .services import (
@@ -64,7 +73,7 @@ class DefaultReminderInline(KhmerDigitsInlineMixin, admin.TabularInline):
 
 @admin.register(EventType)
 class EventTypeAdmin(KhmerDigitsAdminMixin, TranslationAdmin):
-    inlines = [DefaultReminderInline]
+    inlines = [DefaultReminderInline, TemplateQuestionInline]
     list_display = ["name_km", "name_en", "slug", "colour"]
     search_fields = ["name_km", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -174,7 +183,7 @@ class EventAdmin(
     search_fields = ["title_km", "title_en", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title_en"]}
-    inlines = [ReminderRuleInline, EventMaterialInline, RegistrationInline]
+    inlines = [ReminderRuleInline, EventMaterialInline, EventQuestionInline, RegistrationInline]
     change_form_template = "admin/events/event/change_form.html"
     change_list_template = "admin/events/event/change_list.html"
     fieldsets = [
@@ -182,7 +191,16 @@ class EventAdmin(
         (_("When and where"), {"fields": ["starts_at", "ends_at", "venue", "online_url"]}),
         (
             _("Registration"),
-            {"fields": ["capacity", "registration_opens_at", "registration_closes_at"]},
+            {
+                "fields": [
+                    "capacity",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "requires_approval",
+                    "offer_window_hours",
+                    "by_invitation",
+                ]
+            },
         ),
         (_("Text"), {"fields": ["summary", "description"]}),
     ]
@@ -219,6 +237,15 @@ class EventAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Public report: web copies of the public photos just saved, none of the others.
+        unreadable = event_photos_refresh(event=form.instance)
+        if unreadable:
+            self.message_user(
+                request,
+                gettext("These photos could not be read and are not shown: %(titles)s")
+                % {"titles": ", ".join(map(str, unreadable))},
+                messages.WARNING,
+            )
         if change:
             return
         # Only now are the reminders staff typed in saved: the type's defaults are for an event
@@ -243,6 +270,7 @@ class EventAdmin(
             ("participation", self.participation_view),
             ("message", self.message_view),
             *certificate_tools(self),
+            *invitation_tools(self),
             *recurrence_tools(self),
             ("registrants-xlsx", registrants_xlsx_view),
             ("sign-in-sheet-pdf", sign_in_sheet_pdf_view),
@@ -333,7 +361,13 @@ def _names(registrations):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(
+    RegistrationAnswersAdminMixin,  # the event's questions and the answers (admin_questions)
+    ApprovalActionsMixin,
+    KhmerDigitsAdminMixin,
+    SpreadsheetExportMixin,
+    admin.ModelAdmin,
+):
     """Registrations are written by the services: the add form goes through
     registration_create, and the status changes only through the actions below. They are
     cancelled, never deleted here: a deletion would free a seat without promoting anyone."""
@@ -341,6 +375,8 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
     inlines = [RegistrationNoticeInline, ReminderDeliveryInline]
     resource_classes = [RegistrationResource]
     actions = [
+        "approve_registrations",
+        "reject_registrations",
         "confirm_from_waiting_list",
         "cancel_registrations",
         "mark_attended",
@@ -368,7 +404,7 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
     autocomplete_fields = ["event", "organisation"]
     date_hierarchy = "created_at"
     form = RegistrationAdminForm
-    add_form = RegistrationAddForm
+    add_form = RegistrationAddWithQuestionsForm
     add_fieldsets = [
         (
             None,
@@ -394,6 +430,7 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
                 ),
             },
         ),
+        (_("Answers"), {"fields": ["answers_given"]}),
         (
             _("History"),
             {"fields": ["created_at", "updated_at", "cancelled_at", "over_capacity"]},
@@ -406,6 +443,7 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
         "updated_at",
         "cancelled_at",
         "over_capacity",
+        "answers_given",
     ]
 
     def has_delete_permission(self, request, obj=None):
@@ -422,7 +460,9 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
     # --- Adding: through registration_create -----------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+        if obj is None:  # the chosen event's questions follow the person's details
+            return [*self.add_fieldsets, *question_add_fieldsets(request)]
+        return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields
@@ -611,17 +651,29 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
             )
             % {"count": len(outcome.cancelled)},
         )
-        if outcome.promoted:
+        offered = [r for r in outcome.promoted if r.status == Registration.Status.OFFERED]
+        promoted = [r for r in outcome.promoted if r not in offered]
+        if promoted:
             self.message_user(
                 request,
                 ngettext(
                     "%(names)s was promoted from the waiting list and told by email.",
                     "%(names)s were promoted from the waiting list and told by email.",
-                    len(outcome.promoted),
+                    len(promoted),
                 )
-                % {"names": _names(outcome.promoted)},
+                % {"names": _names(promoted)},
             )
-        else:
+        if offered:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(names)s was offered the freed seat by email, to accept in time.",
+                    "%(names)s were offered the freed seats by email, to accept in time.",
+                    len(offered),
+                )
+                % {"names": _names(offered)},
+            )
+        if not outcome.promoted:
             self.message_user(request, gettext("Nobody was promoted from the waiting list."))
 
     @admin.action(description=_("Mark as attended"), permissions=["change"])
@@ -651,5 +703,6 @@ class RegistrationAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, admin.Mod
         )
 
 
-# The outbox admins live in their own module; importing it registers them.
-from . import admin_outbox  # noqa: E402,F401
+# The outbox admins and the public reports' admin live in their own modules; importing them
+# registers them.
+from . import admin_outbox, admin_report  # noqa: E402,F401

@@ -63,6 +63,21 @@ REFUSALS = {
         ),
         "waiting",
     ),
+    Status.PENDING: (
+        _("This registration is awaiting approval: approve it first, then check the person in."),
+        "pending",
+    ),
+    Status.OFFERED: (
+        _(
+            "This person was offered a seat and has not accepted it yet: confirm them first "
+            "(Registrations in the admin), then check them in."
+        ),
+        "offered",
+    ),
+    Status.REJECTED: (
+        _("This registration was not approved: it cannot be checked in."),
+        "rejected",
+    ),
 }
 
 

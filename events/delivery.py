@@ -10,9 +10,11 @@ from celery import shared_task
 from core import outbox
 
 from .emails import certificate_email, event_message_email, notice_email, reminder_email
+from .invitation_emails import invitation_email
 from .models import (
     CertificateDelivery,
     EventMessageDelivery,
+    InvitationDelivery,
     RegistrationNotice,
     ReminderDelivery,
 )
@@ -22,6 +24,7 @@ OUTBOXES = {
     "reminder": (ReminderDelivery, reminder_email),
     "message": (EventMessageDelivery, event_message_email),
     "certificate": (CertificateDelivery, certificate_email),
+    "invitation": (InvitationDelivery, invitation_email),
 }
 
 

@@ -40,6 +40,10 @@ SUBJECTS = {
     Kind.CANCELLED: _("Your registration is cancelled: %(title)s"),
     Kind.CHANGED: _("Changed: %(title)s"),
     Kind.EVENT_CANCELLED: _("Cancelled: %(title)s"),
+    Kind.PENDING: _("Registration received, awaiting approval: %(title)s"),
+    Kind.REJECTED: _("Your registration was not approved: %(title)s"),
+    Kind.OFFERED: _("A seat is free for you, please answer: %(title)s"),
+    Kind.OFFER_PASSED: _("The seat offered to you has passed on: %(title)s"),
     REMINDER: _("Reminder (%(when)s): %(title)s"),
 }
 # The .ics goes with what a calendar app should add or update (a cancelled event's .ics
@@ -56,6 +60,10 @@ WITH_CALENDAR_FILE = {
 # changes) link to the registrant's page that shows it (a code costs some 50 ms to draw).
 WITH_CHECKIN_CODE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.EXISTING}
 WITH_CHECKIN_CODE_LINK = {Kind.CHANGED, REMINDER}
+# Emails after which the registration is over: no "cancel if you cannot come" link.
+WITHOUT_CANCEL_LINK = {Kind.CANCELLED, Kind.EVENT_CANCELLED, Kind.REJECTED, Kind.OFFER_PASSED}
+# Emails that answer a staff decision, with the reason staff gave.
+WITH_DECISION_REASON = {Kind.CONFIRMED, Kind.WAITING, Kind.REJECTED}
 
 
 def how_soon(starts_at, now=None):
@@ -83,6 +91,7 @@ def registration_links(registration):
     return {
         "status_url": settings.SITE_URL + reverse("registrations:detail", kwargs={"token": token}),
         "cancel_url": settings.SITE_URL + reverse("registrations:cancel", kwargs={"token": token}),
+        "offer_url": settings.SITE_URL + reverse("registrations:offer", kwargs={"token": token}),
         "event_url": settings.SITE_URL + registration.event.get_absolute_url(),
     }
 
@@ -102,6 +111,10 @@ def registration_email(registration: Registration, kind: str, now=None) -> Email
             "event": event,
             "kind": kind,
             "position": registration.waiting_position(),
+            "may_cancel": kind not in WITHOUT_CANCEL_LINK,
+            "decision_reason": registration.decision_reason
+            if kind in WITH_DECISION_REASON and registration.decided_at
+            else "",
             **online_context(event, registration),
             **registration_links(registration),
         }

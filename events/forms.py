@@ -8,6 +8,7 @@ from core.text import clean_text, normalise_phone
 from members.models import Organisation
 
 from .models import Registration
+from .questions import answers_from_form, question_fields_add, question_layout
 from .services import RegistrationRefused, registration_check_organisation
 
 # Above this many active members, the form sends no list of suggestions.
@@ -67,6 +68,8 @@ class RegistrationForm(forms.Form):
         suggestions = list(members.only("name_km", "name_en", "acronym")[: MAX_SUGGESTIONS + 1])
         self.member_suggestions = suggestions if len(suggestions) <= MAX_SUGGESTIONS else []
         self.fields["language"].initial = (get_language() or "km")[:2]
+        # The event's own questions (events.questions), asked before the consent.
+        self.question_names = question_fields_add(self, event=event)
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
@@ -89,6 +92,7 @@ class RegistrationForm(forms.Form):
             Field("phone", autocomplete="tel", inputmode="tel"),
             Field("language"),
             Field("accessibility_needs"),
+            *question_layout(self.question_names),
             Field("consent"),
             Div(
                 Field("website", tabindex="-1", autocomplete="off"),
@@ -136,6 +140,7 @@ class RegistrationForm(forms.Form):
             )
         name = cleaned.get("organisation_name")
         cleaned["organisation"] = Organisation.objects.active_members().matching(name).first()
+        cleaned["answers"] = answers_from_form(self)
         if name:
             # The service's rule and words, shown on the field (registration_create checks it
             # again under its lock).

@@ -1,6 +1,9 @@
 """Serving event materials, and a series' minutes page. The rules are in events.materials."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from core.uploads import IMAGE, sniff
 
 from .materials import (
     VIEW_PERMISSION,
@@ -11,6 +14,17 @@ from .materials import (
     series_minutes,
 )
 from .models import EventSeries
+from .photos import UnreadablePhoto, public_image_response
+
+
+def _is_image(material):
+    if not material.file:
+        return False
+    try:
+        with material.file.open("rb") as handle:
+            return sniff(handle, kinds=(IMAGE,)) is not None
+    except (FileNotFoundError, ValueError):
+        return False
 
 
 def _refused(request, refusal):
@@ -26,11 +40,14 @@ def material(request, pk):
     """A public material, to anyone; any material, to staff who may view events."""
     try:
         found = material_for_user(pk, request.user)
-        return material_response(
-            found, private=not found.is_public or request.user.has_perm(VIEW_PERMISSION)
-        )
+        private = not found.is_public or request.user.has_perm(VIEW_PERMISSION)
+        if not private and _is_image(found):
+            return public_image_response(found)
+        return material_response(found, private=private)
     except MaterialRefused as refusal:
         return _refused(request, refusal)
+    except UnreadablePhoto:
+        return _refused(request, MaterialRefused(_("This file is missing. Please tell CCC."), 404))
 
 
 def registrant_material(request, token):

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -352,10 +353,14 @@ class EventQuerySet(models.QuerySet):
 
     def with_registration_counts(self):
         """`confirmed_count`: the seats held (see RegistrationQuerySet.seat_holding);
+        `offered_count`: seats offered from the waiting list, not yet accepted;
         `waiting_count`: the waiting list."""
         return self.annotate(
             confirmed_count=Count(
                 "registrations", filter=Q(registrations__status__in=Registration.SEAT_HOLDING)
+            ),
+            offered_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.OFFERED)
             ),
             waiting_count=Count(
                 "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
@@ -397,8 +402,35 @@ class Event(models.Model):
     )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    # Invitations: events.invitations (who may register), events.admin_invitations (staff).
+    by_invitation = models.BooleanField(
+        _("by invitation only"),
+        default=False,
+        help_text=_(
+            "Only people invited from the event's “Invitations” page can register, each "
+            "through the personal link in their invitation."
+        ),
+    )
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    requires_approval = models.BooleanField(
+        _("approve registrations first"),
+        default=False,
+        help_text=_(
+            "New registrations wait for a staff member to approve them before they take a seat."
+        ),
+    )
+    offer_window_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a freed seat"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(14 * 24)],
+        help_text=_(
+            "When a seat is freed, the first person on the waiting list is offered it for this "
+            "many hours; if they do not accept in time, it passes to the next. Leave empty to "
+            "give the seat at once."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -465,10 +497,12 @@ class Event(models.Model):
 
     @property
     def seats_left(self):
-        """Free seats, from the `confirmed_count` annotation; None when there is no limit."""
+        """Free seats, from the `confirmed_count` and `offered_count` annotations; None when
+        there is no limit."""
         if self.capacity is None:
             return None
-        return max(self.capacity - self.confirmed_count, 0)
+        taken = self.confirmed_count + self.offered_count
+        return max(self.capacity - taken, 0)
 
     @property
     def has_ended(self):
@@ -502,8 +536,19 @@ class RegistrationQuerySet(models.QuerySet):
         return self.exclude(status=Registration.Status.CANCELLED)
 
     def seat_holding(self):
-        """Those who hold a seat against the capacity: confirmed or attended."""
+        """Those who hold a seat: confirmed or attended."""
         return self.filter(status__in=Registration.SEAT_HOLDING)
+
+    def seats_taken(self):
+        """What counts against the capacity: the seat holders and the seats offered from the
+        waiting list that their person may still accept."""
+        return self.filter(status__in=Registration.SEATS_TAKEN)
+
+    def offers_expired(self, now=None):
+        """Seat offers whose time to accept has run out."""
+        return self.filter(
+            status=Registration.Status.OFFERED, offer_expires_at__lte=now or timezone.now()
+        )
 
     def told_of_changes(self):
         """Those told when the event's time, place or status changes: confirmed and waiting."""
@@ -538,10 +583,19 @@ class Registration(models.Model):
         WAITING = "waiting", _("Waiting list")
         CANCELLED = "cancelled", _("Cancelled")
         ATTENDED = "attended", _("Attended")
+        PENDING = "pending", _("Awaiting approval")
+        OFFERED = "offered", _("Seat offered")
+        REJECTED = "rejected", _("Not approved")
+
+    class OfferOutcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        PASSED_ON = "passed_on", _("Passed on (not accepted in time)")
 
     # The statuses some rules read, named once (RegistrationQuerySet uses them).
     SEAT_HOLDING = (Status.CONFIRMED, Status.ATTENDED)
-    TOLD_OF_CHANGES = (Status.CONFIRMED, Status.WAITING)
+    SEATS_TAKEN = (*SEAT_HOLDING, Status.OFFERED)
+    TOLD_OF_CHANGES = (Status.CONFIRMED, Status.WAITING, Status.PENDING, Status.OFFERED)
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
@@ -599,6 +653,31 @@ class Registration(models.Model):
     )
     # Registered by staff at the door on the day (events.checkin.checkin_walk_in).
     added_at_door = models.BooleanField(_("walk-in"), default=False, editable=False)
+    # Approval (Event.requires_approval): who decided, when, and the reason the person is told.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or rejected by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    decided_at = models.DateTimeField(
+        _("approved or rejected at"), null=True, blank=True, editable=False
+    )
+    decision_reason = models.TextField(_("reason given"), blank=True, editable=False)
+    # A freed seat offered from the waiting list (Event.offer_window_hours).
+    offer_expires_at = models.DateTimeField(
+        _("offer open until"), null=True, blank=True, editable=False
+    )
+    offer_outcome = models.CharField(
+        _("seat offer"),
+        max_length=10,
+        choices=OfferOutcome.choices,
+        blank=True,
+        editable=False,
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -617,7 +696,15 @@ class Registration(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            # The sweep's question each minute: which seat offers have run out.
+            models.Index(
+                fields=["offer_expires_at"],
+                condition=Q(status="offered"),
+                name="registration_open_offers",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.full_name} – {self.event}"
@@ -629,6 +716,12 @@ class Registration(models.Model):
     @property
     def holds_seat(self):
         return self.status in self.SEAT_HOLDING
+
+    def offer_is_open(self, now=None):
+        """A seat is offered to this person and they may still accept it."""
+        return self.status == self.Status.OFFERED and (now or timezone.now()) < (
+            self.offer_expires_at
+        )
 
     def waiting_position(self):
         """1 for the first on the waiting list; None when not waiting."""
@@ -763,9 +856,19 @@ class RegistrationNotice(OutboxEntry):
         CANCELLED = "cancelled", _("Cancellation confirmed")
         CHANGED = "changed", _("Event changed")
         EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+        PENDING = "pending", _("Awaiting approval")
+        REJECTED = "rejected", _("Not approved")
+        OFFERED = "offered", _("Seat offered")
+        OFFER_PASSED = "offer_passed", _("Seat offer passed on")
 
     # Notices that only make sense while the registration is still active.
     FOR_ACTIVE_REGISTRATIONS = (Kind.CONFIRMED, Kind.PROMOTED, Kind.EXISTING, Kind.CHANGED)
+    # Notices that only make sense while the registration is still in one state.
+    WHILE_STATUS = {
+        Kind.WAITING: Registration.Status.WAITING,
+        Kind.PENDING: Registration.Status.PENDING,
+        Kind.OFFERED: Registration.Status.OFFERED,
+    }
 
     registration = models.ForeignKey(
         Registration,
@@ -797,11 +900,14 @@ class RegistrationNotice(OutboxEntry):
     def is_owed(self, now=None):
         """Still worth sending: not about an active registration that has been cancelled since,
         not "you are on the waiting list" to someone promoted since (the promotion says it
-        all), and nothing but a cancellation once the event is over."""
+        all), no seat offer once it has been answered or has passed on, and nothing but a
+        cancellation once the event is over."""
         registration = self.registration
         if self.kind in self.FOR_ACTIVE_REGISTRATIONS and not registration.is_active:
             return False
-        if self.kind == self.Kind.WAITING and registration.status != Registration.Status.WAITING:
+        if self.kind in self.WHILE_STATUS and registration.status != self.WHILE_STATUS[self.kind]:
+            return False
+        if self.kind == self.Kind.OFFERED and not registration.offer_is_open(now):
             return False
         return self.kind == self.Kind.CANCELLED or registration.event.ends_at >= (
             now or timezone.now()
@@ -1079,3 +1185,492 @@ class EventMaterial(models.Model):
             return int(data["m"]), int(data["r"])
         except (KeyError, TypeError, ValueError) as error:
             raise signing.BadSignature("malformed material link") from error
+
+
+# --- Questions ------------------------------------------------------------------------------
+# An event's own questions on the registration form (or an event type's template questions,
+# which each new event of the type copies), and the answers people gave. Each answer keeps what
+# the person saw (the question's and the chosen choices' labels in both languages), so editing or
+# deleting a question or a choice later never makes an answer unreadable. Rules: events.questions.
+
+
+def in_active_language(khmer, english):
+    """The text of the page's language, or the other one when that is empty."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "km")[:2] == "en":
+        return english or khmer
+    return khmer or english
+
+
+class EventQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        ONE_CHOICE = "one_choice", _("One choice")
+        SEVERAL_CHOICES = "several_choices", _("Several choices")
+        YES_NO = "yes_no", _("Yes or no")
+        NUMBER = "number", _("Whole number")
+
+    # The kinds whose answers are counted per choice in the figures.
+    WITH_CHOICES = (Kind.ONE_CHOICE, Kind.SEVERAL_CHOICES)
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="questions",
+        null=True,
+        blank=True,
+    )
+    event_type = models.ForeignKey(
+        EventType,
+        verbose_name=_("event type"),
+        on_delete=models.CASCADE,
+        related_name="template_questions",
+        null=True,
+        blank=True,
+    )
+    label = models.CharField(_("question"), max_length=255)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    kind = models.CharField(
+        _("kind of answer"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.SHORT_TEXT,
+        help_text=_(
+            "The choices of a choice question, and the range of a number, are set on the "
+            "question's own page (“Change”, once it is saved)."
+        ),
+    )
+    required = models.BooleanField(
+        _("required"),
+        default=False,
+        help_text=_(
+            "People registering online must answer it. Staff adding a registration may leave "
+            "it empty."
+        ),
+    )
+    min_value = models.IntegerField(
+        _("smallest number"), null=True, blank=True, help_text=_("For a number only.")
+    )
+    max_value = models.IntegerField(
+        _("largest number"), null=True, blank=True, help_text=_("For a number only.")
+    )
+    max_choices = models.PositiveSmallIntegerField(
+        _("most choices"),
+        null=True,
+        blank=True,
+        help_text=_("For several choices only: how many one person may choose. Empty: any."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, event_type__isnull=True)
+                | Q(event__isnull=True, event_type__isnull=False),
+                name="event_question_of_event_or_type",
+                violation_error_message=_(
+                    "A question belongs either to an event or to an event type."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(max_value__gte=F("min_value")),
+                name="event_question_range_in_order",
+                violation_error_message=_(
+                    "The largest number must not be smaller than the smallest."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def has_choices(self):
+        return self.kind in self.WITH_CHOICES
+
+
+class EventQuestionChoice(models.Model):
+    question = models.ForeignKey(
+        EventQuestion,
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        related_name="choices",
+    )
+    label = models.CharField(_("choice"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    def __str__(self):
+        return self.label
+
+
+class RegistrationAnswer(models.Model):
+    """One person's answer to one question, with the question as they saw it."""
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    # Empty once the question is deleted; the labels below still say what was asked.
+    question = models.ForeignKey(
+        EventQuestion,
+        verbose_name=_("question"),
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        null=True,
+        blank=True,
+    )
+    question_label_km = models.CharField(_("question in Khmer"), max_length=255, blank=True)
+    question_label_en = models.CharField(_("question in English"), max_length=255, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=EventQuestion.Kind.choices)
+    text = models.TextField(_("text"), blank=True)
+    number = models.IntegerField(_("number"), null=True, blank=True)
+    yes = models.BooleanField(_("yes"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["registration", "order", "pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"],
+                condition=Q(question__isnull=False),
+                name="registration_answer_once_per_question",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question_label} · {self.display_value}"
+
+    @property
+    def question_label(self):
+        return in_active_language(self.question_label_km, self.question_label_en)
+
+    @property
+    def chosen_labels(self):
+        """The chosen choices' labels in the page's language (prefetch `chosen`)."""
+        return [choice.label for choice in self.chosen.all()]
+
+    @property
+    def display_value(self):
+        """The answer as a reader of the page's language reads it."""
+        from core.localization import join_list, local_number
+
+        if self.kind in EventQuestion.WITH_CHOICES:
+            return join_list(self.chosen_labels)
+        if self.kind == EventQuestion.Kind.YES_NO:
+            if self.yes is None:
+                return ""
+            return str(_("Yes") if self.yes else _("No"))
+        if self.kind == EventQuestion.Kind.NUMBER:
+            return "" if self.number is None else local_number(self.number)
+        return self.text
+
+
+class RegistrationAnswerChoice(models.Model):
+    """A choice a person chose, with its label in both languages as they saw it."""
+
+    answer = models.ForeignKey(
+        RegistrationAnswer,
+        verbose_name=_("answer"),
+        on_delete=models.CASCADE,
+        related_name="chosen",
+    )
+    # Empty once the choice is deleted; the labels still say what was chosen.
+    choice = models.ForeignKey(
+        EventQuestionChoice,
+        verbose_name=_("choice"),
+        on_delete=models.SET_NULL,
+        related_name="chosen_in",
+        null=True,
+        blank=True,
+    )
+    label_km = models.CharField(_("choice in Khmer"), max_length=255, blank=True)
+    label_en = models.CharField(_("choice in English"), max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["answer", "order", "pk"]
+        verbose_name = _("chosen choice")
+        verbose_name_plural = _("chosen choices")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return in_active_language(self.label_km, self.label_en)
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+INVITATION_TOKEN_SALT = "events.invitation"
+
+
+class EventInvitationQuerySet(models.QuerySet):
+    def unanswered(self):
+        """Invited, and neither registered nor declined yet."""
+        return self.filter(status=EventInvitation.Status.INVITED)
+
+    def not_reminded(self):
+        """Never sent the one reminder (a reminder skipped unsent counts as sent: one only)."""
+        return self.exclude(deliveries__kind=InvitationDelivery.Kind.REMINDER)
+
+
+class EventInvitation(models.Model):
+    """One person invited to an event (only invitees may register for an event that is
+    by invitation only). The email is stored in lower case: one invitation per address and
+    event. The personal link carries `public_id` signed (see `token`)."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited, no answer yet")
+        REGISTERED = "registered", pgettext_lazy("invitation", "Registered")
+        DECLINED = "declined", pgettext_lazy("invitation", "Declined")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=Registration.Language.choices,
+        default=Registration.Language.KHMER,
+    )
+    # Where the address came from, when staff picked it rather than pasted it.
+    contact = models.ForeignKey(
+        "members.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        related_name="event_invitations",
+        null=True,
+        blank=True,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        related_name="event_invitations",
+        null=True,
+        blank=True,
+    )
+    network = models.ForeignKey(
+        "networks.ProvincialNetwork",
+        verbose_name=_("provincial network"),
+        on_delete=models.SET_NULL,
+        related_name="event_invitations",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INVITED
+    )
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        null=True,
+        blank=True,
+    )
+    # Random and never shown as such: the personal link carries it signed.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    objects = EventInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                name="event_invitation_one_per_email",
+                violation_error_message=_("This address is already invited to this event."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name or self.email} – {self.event}"
+
+    @property
+    def token(self):
+        return signing.dumps(str(self.public_id), salt=INVITATION_TOKEN_SALT)
+
+    @classmethod
+    def public_id_from_token(cls, token):
+        """The public id in an invitation link, or None when the link was not made by us."""
+        try:
+            return uuid.UUID(signing.loads(token, salt=INVITATION_TOKEN_SALT))
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+
+
+class InvitationDeliveryQuerySet(core.models.OutboxQuerySet):
+    def for_delivery(self):
+        return self.select_related("invitation__event__event_type")
+
+
+class InvitationDelivery(OutboxEntry):
+    """An invitation email, or the one reminder to an invitee who has not answered. One row
+    of each kind per invitation: inviting or reminding again never emails anyone twice."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        REMINDER = "reminder", pgettext_lazy("invitation email", "Reminder")
+
+    invitation = models.ForeignKey(
+        EventInvitation,
+        verbose_name=_("invitation"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    objects = InvitationDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation email")
+        verbose_name_plural = _("invitation emails")
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "kind"], name="invitation_delivery_once"),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.invitation} · {self.get_kind_display()}"
+
+    def is_owed(self, now=None):
+        """Still worth sending: the event is published, not started and its registration
+        window not closed (it may not have opened yet), and a reminder only while the invitee
+        has not answered."""
+        now = now or timezone.now()
+        invitation = self.invitation
+        event = invitation.event
+        closes_at = event.registration_closes_at
+        if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
+            return False
+        if closes_at is not None and closes_at <= now:
+            return False
+        if self.kind == self.Kind.REMINDER:
+            return invitation.status == EventInvitation.Status.INVITED
+        return True
+
+
+# --- Public report ---------------------------------------------------------------------------
+
+
+class EventReportQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Shown to everyone: published by staff, of a published event that has ended."""
+        return self.filter(
+            is_published=True,
+            event__status=Event.Status.PUBLISHED,
+            event__ends_at__lt=now or timezone.now(),
+        )
+
+
+class EventReport(models.Model):
+    """What happened at an event, for the public: staff's narrative in Khmer and English
+    (narrative_km, narrative_en: events/translation.py); the figures, organisations, photos and
+    documents beside it come from the event itself (events.public_report)."""
+
+    event = models.OneToOneField(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="report"
+    )
+    narrative = models.TextField(
+        _("narrative"),
+        blank=True,
+        help_text=_("What was discussed and decided, and what comes next. No one's name."),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Shown on the event's page once the event has ended."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-event__starts_at"]
+        verbose_name = _("event report")
+        verbose_name_plural = _("event reports")
+
+    def __str__(self):
+        return str(self.event)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.is_published and not (
+            (self.narrative_km or "").strip() and (self.narrative_en or "").strip()
+        ):
+            raise ValidationError(
+                _("Write the narrative in Khmer and in English before publishing the report.")
+            )
+
+
+class EventPhoto(models.Model):
+    """The web-size copies of a public photo (an EventMaterial of kind "photo"), in public media:
+    made with Pillow by events.photos, EXIF orientation applied and EXIF dropped. The original
+    stays in private storage. A row whose material was deleted, or is no longer public, is
+    removed with its files by events.photos.event_photos_refresh."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="web_photos"
+    )
+    material = models.OneToOneField(
+        EventMaterial,
+        verbose_name=_("material"),
+        on_delete=models.SET_NULL,
+        related_name="web_photo",
+        null=True,
+        blank=True,
+    )
+    # The original's name in private storage when the copies were made: a new upload is copied
+    # again.
+    source_name = models.CharField(max_length=255, editable=False)
+    large = models.FileField(_("large copy"), max_length=255, editable=False)
+    large_width = models.PositiveIntegerField(editable=False)
+    large_height = models.PositiveIntegerField(editable=False)
+    thumbnail = models.FileField(_("thumbnail"), max_length=255, editable=False)
+    thumbnail_width = models.PositiveIntegerField(editable=False)
+    thumbnail_height = models.PositiveIntegerField(editable=False)
+
+    class Meta:
+        ordering = ["material__order", "material__pk"]
+        verbose_name = _("web copy of a photo")
+        verbose_name_plural = _("web copies of photos")
+
+    def __str__(self):
+        return str(self.material) if self.material_id else self.large.name

@@ -31,6 +31,7 @@ from modeltranslation.utils import build_localized_fieldname
 from core.localization import format_date
 
 from .models import Event, EventSeries, ReminderRule
+from .questions import event_questions_copy_from_event
 from .services import Refused, event_save
 
 # The most occurrences one generation makes (and the preview lists).
@@ -140,6 +141,8 @@ def event_duplicate(*, event: Event, starts_at, user=None, now=None) -> Event:
         if user is not None:
             copy._history_user = user
         event_save(event=copy, default_reminders=False)
+        # The source's own questions, in place of the type's templates event_save gave it.
+        event_questions_copy_from_event(source=event, event=copy)
         ReminderRule.objects.bulk_create(
             ReminderRule(event=copy, offset=offset)
             for offset in event.reminder_rules.values_list("offset", flat=True)

@@ -24,6 +24,7 @@ from core.localization import format_date, local_digits
 from members.models import Organisation, Province
 
 from .models import EventSeries, EventType, Registration
+from .questions import question_figures
 
 NOT_GIVEN = _("Not given")
 
@@ -53,7 +54,11 @@ def event_participation(event):
 
     Counts are made in the database, one query per table, whatever the number of people.
     """
-    registrations = Registration.objects.active().filter(event=event)
+    registrations = (
+        Registration.objects.active()
+        .exclude(status=Registration.Status.REJECTED)
+        .filter(event=event)
+    )
     totals = registrations.aggregate(
         registered=Count("pk"),
         confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
@@ -71,6 +76,8 @@ def event_participation(event):
         "by_gender": _breakdown(registrations, "gender", dict(Registration.Gender.choices)),
         "by_kind": _breakdown(registrations, "organisation__kind", dict(Organisation.Kind.choices)),
         "by_province": by_province,
+        # Counts per choice of the event's choice and yes/no questions (events.questions).
+        "questions": question_figures(registrations),
     }
 
 
@@ -123,14 +130,16 @@ def organisation_key():
 
 
 def donor_registrations(*, start, end, series=None, event_type=None):
-    """Active registrations (not cancelled) for events that start between `start` and `end`
-    (dates, both included, in Phnom Penh time)."""
+    """Active registrations (not cancelled, nor turned down by staff) for events that start
+    between `start` and `end` (dates, both included, in Phnom Penh time)."""
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=LOCAL_TIME)
     until = datetime.datetime.combine(
         end + datetime.timedelta(days=1), datetime.time.min, tzinfo=LOCAL_TIME
     )
-    registrations = Registration.objects.active().filter(
-        event__starts_at__gte=since, event__starts_at__lt=until
+    registrations = (
+        Registration.objects.active()
+        .exclude(status=Registration.Status.REJECTED)
+        .filter(event__starts_at__gte=since, event__starts_at__lt=until)
     )
     if series is not None:
         registrations = registrations.filter(event__series=series)

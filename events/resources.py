@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from import_export import fields, resources, widgets
 
 from .models import Event, Registration
+from .questions import export_columns
 
 LOCAL_TIME = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
@@ -87,10 +88,26 @@ class RegistrationResource(resources.ModelResource):
         return [*super().get_export_fields(selected_fields), *self.question_fields()]
 
     def question_fields(self):
-        """Hook for registration questions, which do not exist yet. When an event can ask its
-        own questions, return one export Field per question here (headed by the question,
-        reading the registrant's answer), after the fixed columns. Until then: none."""
-        return []
+        """One column per question, after the fixed columns (events.questions.export_columns:
+        headed by the question in the staff member's language, reading the registrant's
+        answer), found by before_export for the registrations being exported."""
+        return getattr(self, "_question_fields", [])
+
+    def before_export(self, queryset, **kwargs):
+        super().before_export(queryset, **kwargs)
+        registrations = self.get_queryset() if queryset is None else queryset
+        columns, answers = export_columns(registrations)
+        self._question_fields = []
+        for index, (key, heading) in enumerate(columns):
+            field = fields.Field(
+                column_name=heading,
+                dehydrate_method=lambda registration, key=key: answers[registration.pk].get(
+                    key, ""
+                ),
+            )
+            # Named in self.fields too: the export looks each column's field up there.
+            self.fields[f"question_{index}"] = field
+            self._question_fields.append(field)
 
     def dehydrate_event(self, registration):
         return registration.event.title

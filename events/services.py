@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Organisation
 
 from .delivery import deliver_outbox
+from .invitations import invitation_mark_registered, invitation_refusal
 from .models import (
     DefaultReminder,
     Event,
@@ -24,6 +25,7 @@ from .models import (
     ReminderDelivery,
     ReminderRule,
 )
+from .questions import event_questions_copy_from_type, registration_answers_save
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,10 @@ class Refused(Exception):
 
 class RegistrationRefused(Refused):
     """The event does not take this registration."""
+
+
+class OfferRefused(Refused):
+    """A seat offer that can no longer be answered (it passed on, or was answered)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ def event_save(*, event: Event, changed_fields=(), default_reminders=True) -> Ev
     is_new = event.pk is None
     event.save()
     if is_new:
+        event_questions_copy_from_type(event=event)
         if default_reminders:
             event_apply_default_reminders(event=event)
         return event
@@ -169,11 +176,15 @@ def registration_check_organisation(*, event, organisation):
         )
 
 
-def registration_check_event_accepts(*, event, organisation, now=None, by_staff=False):
+def registration_check_event_accepts(
+    *, event, organisation, now=None, by_staff=False, invitation=None, email=None
+):
     """Raise RegistrationRefused when `event` takes no registration (for `organisation`) now.
 
     Staff may add people outside the registration window (a late or phoned-in registration)
-    until the event ends, but not to a draft or cancelled event.
+    until the event ends, but not to a draft or cancelled event. An event by invitation only
+    takes the public only with an invitation to it, for the address `email`
+    (events.invitations); staff adding people are not refused.
     """
     now = now or timezone.now()
     if event.status == Event.Status.CANCELLED:
@@ -185,11 +196,21 @@ def registration_check_event_accepts(*, event, organisation, now=None, by_staff=
             raise RegistrationRefused(_("This event is over."), "over")
     elif not event.is_registration_open(now):
         raise RegistrationRefused(_("Registration for this event is closed."), "closed")
+    if not by_staff:
+        refusal = invitation_refusal(event=event, invitation=invitation, email=email)
+        if refusal:
+            raise RegistrationRefused(refusal, "invitation_only")
     registration_check_organisation(event=event, organisation=organisation)
 
 
 def registration_create(
-    *, event: Event, data: dict, now=None, added_by=None, capacity_override=False
+    *,
+    event: Event,
+    data: dict,
+    now=None,
+    added_by=None,
+    capacity_override=False,
+    invitation=None,
 ) -> RegistrationOutcome:
     """Register one person for an event, confirmed or on the waiting list.
 
@@ -209,16 +230,31 @@ def registration_create(
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=event.pk)
             registration_check_event_accepts(
-                event=event, organisation=organisation, now=now, by_staff=added_by is not None
+                event=event,
+                organisation=organisation,
+                now=now,
+                by_staff=added_by is not None,
+                invitation=invitation,
+                email=email,
             )
             existing = event.registrations.active().filter(email__iexact=email).first()
             if existing:
                 _queue_link_again(existing)
+                if invitation is not None:
+                    invitation_mark_registered(invitation=invitation, registration=existing)
                 return RegistrationOutcome(existing, created=False)
             has_seat = _has_free_seat(event)
             over_capacity = not has_seat and capacity_override and added_by is not None
             if over_capacity:
                 has_seat = True
+            # Staff adding someone decide by adding them: only the public waits for approval.
+            awaits_approval = event.requires_approval and added_by is None
+            if awaits_approval:
+                status = Registration.Status.PENDING
+            elif has_seat:
+                status = Registration.Status.CONFIRMED
+            else:
+                status = Registration.Status.WAITING
             registration = Registration.objects.create(
                 event=event,
                 organisation=organisation,
@@ -230,16 +266,17 @@ def registration_create(
                 phone=data.get("phone", ""),
                 language=data.get("language", Registration.Language.KHMER),
                 accessibility_needs=data.get("accessibility_needs", ""),
-                status=Registration.Status.CONFIRMED if has_seat else Registration.Status.WAITING,
+                status=status,
                 # Stamped under the lock, so the waiting list's order is the order of decisions.
                 created_at=timezone.now(),
                 capacity_override_by=added_by if over_capacity else None,
                 capacity_override_at=timezone.now() if over_capacity else None,
             )
-            kind = (
-                RegistrationNotice.Kind.CONFIRMED if has_seat else RegistrationNotice.Kind.WAITING
-            )
+            registration_answers_save(registration=registration, answers=data.get("answers"))
+            kind = NOTICE_FOR_STATUS[status]
             notice_queue(registration=registration, kind=kind, once_key=kind)
+            if invitation is not None:
+                invitation_mark_registered(invitation=invitation, registration=registration)
             return RegistrationOutcome(registration, created=True)
     except IntegrityError:
         # The same email raced itself past the check above (a double click): the database's
@@ -250,11 +287,19 @@ def registration_create(
         return RegistrationOutcome(existing, created=False)
 
 
+# What a registration is told when it gets each status at registration or approval.
+NOTICE_FOR_STATUS = {
+    Registration.Status.CONFIRMED: RegistrationNotice.Kind.CONFIRMED,
+    Registration.Status.WAITING: RegistrationNotice.Kind.WAITING,
+    Registration.Status.PENDING: RegistrationNotice.Kind.PENDING,
+}
+
+
 def _has_free_seat(event):
-    """Call with the event row locked."""
+    """Call with the event row locked. Seats offered from the waiting list count as taken."""
     if event.capacity is None:
         return True
-    return event.registrations.seat_holding().count() < event.capacity
+    return event.registrations.seats_taken().count() < event.capacity
 
 
 def _queue_link_again(registration):
@@ -297,15 +342,35 @@ def _events_locked(registrations):
     return list(Event.objects.select_for_update().filter(pk__in=event_ids).order_by("pk"))
 
 
-def _promote_next(event):
-    """Give a free seat to the first on the waiting list; returns the promoted one or None."""
+def _promote_next(event, now=None):
+    """Give a free seat to the first on the waiting list, or, when the event gives time to
+    accept (offer_window_hours), offer it to them; returns that registration or None. Call
+    with the event row locked."""
+    now = now or timezone.now()
     if not _has_free_seat(event):
         return None
     candidate = event.registrations.select_for_update().waiting_in_order().first()
     if candidate is None:
         return None
-    _confirm_from_waiting_list(candidate)
+    if event.offer_window_hours and event.starts_at > now:
+        _offer_seat(candidate, event, now)
+    else:
+        _confirm_from_waiting_list(candidate)
     return candidate
+
+
+def _offer_seat(registration, event, now):
+    """The seat is held for `registration` until the offer's deadline: the window, but never
+    past the event's start."""
+    window = datetime.timedelta(hours=event.offer_window_hours)
+    registration.status = Registration.Status.OFFERED
+    registration.offer_expires_at = min(now + window, event.starts_at)
+    registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    notice_queue(
+        registration=registration,
+        kind=RegistrationNotice.Kind.OFFERED,
+        once_key=RegistrationNotice.Kind.OFFERED,
+    )
 
 
 def _confirm_from_waiting_list(registration, override_by=None):
@@ -356,7 +421,7 @@ def registrations_cancel(*, registrations, now=None) -> CancelOutcome:
         if event.starts_at <= now or event.is_cancelled:
             continue
         for _cancelled in batch:
-            registration = _promote_next(event)
+            registration = _promote_next(event, now)
             if registration is None:
                 break
             promoted.append(registration)
@@ -396,6 +461,165 @@ def registrations_confirm_from_waiting_list(*, registrations, override_by=None) 
                 continue
             confirmed.append(registration)
     return ConfirmOutcome(confirmed=confirmed, over_capacity=over_capacity, full=full)
+
+
+@dataclass(frozen=True)
+class ApproveOutcome:
+    confirmed: list  # approved into a free seat, and told so
+    waiting: list  # approved onto the waiting list (no free seat), and told so
+    skipped: list  # not awaiting approval, or the event no longer takes people: left alone
+
+
+@transaction.atomic
+def registrations_approve(*, registrations, decided_by, reason="", now=None) -> ApproveOutcome:
+    """Staff approve registrations awaiting approval, in the order they registered: each takes
+    a free seat or, when none is left, a place on the waiting list, and is told which in their
+    language, with `reason` if given. Only approved registrations ever take seats; the capacity
+    holds as at registration (the event row is locked)."""
+    now = now or timezone.now()
+    ids = list(registrations.values_list("pk", flat=True))
+    confirmed, waiting, skipped = [], [], []
+    for event in _events_locked(Registration.objects.filter(pk__in=ids)):
+        batch = event.registrations.select_for_update().filter(pk__in=ids).order_by("created_at")
+        for registration in batch:
+            if (
+                registration.status != Registration.Status.PENDING
+                or event.is_cancelled
+                or event.ends_at <= now
+            ):
+                skipped.append(registration)
+                continue
+            if _has_free_seat(event):
+                registration.status = Registration.Status.CONFIRMED
+                confirmed.append(registration)
+            else:
+                registration.status = Registration.Status.WAITING
+                waiting.append(registration)
+            _record_decision(registration, decided_by, reason, now)
+    return ApproveOutcome(confirmed=confirmed, waiting=waiting, skipped=skipped)
+
+
+@transaction.atomic
+def registrations_reject(*, registrations, decided_by, reason="", now=None) -> list:
+    """Staff turn down registrations awaiting approval; each person is told in their language,
+    with `reason` if given. Returns those rejected (others are left alone)."""
+    now = now or timezone.now()
+    ids = list(registrations.values_list("pk", flat=True))
+    rejected = list(
+        Registration.objects.select_for_update()
+        .filter(pk__in=ids, status=Registration.Status.PENDING)
+        .order_by("created_at")
+    )
+    for registration in rejected:
+        registration.status = Registration.Status.REJECTED
+        _record_decision(registration, decided_by, reason, now)
+    return rejected
+
+
+def _record_decision(registration, decided_by, reason, now):
+    registration.decided_by = decided_by
+    registration.decided_at = now
+    registration.decision_reason = reason.strip()
+    registration.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"]
+    )
+    kind = NOTICE_FOR_STATUS.get(registration.status, RegistrationNotice.Kind.REJECTED)
+    notice_queue(registration=registration, kind=kind, once_key=kind)
+
+
+def registration_offer_accept(*, registration: Registration, now=None) -> Registration:
+    """The person offered a freed seat takes it, before the offer's deadline. Accepting twice
+    is harmless. Late (the sweep may not have passed it on yet): the offer passes on now and
+    OfferRefused says so. Under the event row lock, so an accept and the sweep, or two
+    accepts, never leave two people holding one seat."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.offer_outcome == Registration.OfferOutcome.ACCEPTED:
+            return registration
+        if registration.offer_is_open(now):
+            registration.status = Registration.Status.CONFIRMED
+            registration.offer_outcome = Registration.OfferOutcome.ACCEPTED
+            registration.save(update_fields=["status", "offer_outcome", "updated_at"])
+            notice_queue(
+                registration=registration,
+                kind=RegistrationNotice.Kind.PROMOTED,
+                once_key=RegistrationNotice.Kind.PROMOTED,
+            )
+            return registration
+        if registration.status == Registration.Status.OFFERED:
+            _pass_offer_on(registration, event, now)
+        refusal = _offer_refusal(registration)
+    raise refusal
+
+
+def registration_offer_decline(*, registration: Registration, now=None) -> Registration:
+    """The person offered a freed seat says no: their registration ends and the seat is
+    offered to the next person at once. Declining twice is harmless."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.offer_outcome == Registration.OfferOutcome.DECLINED:
+            return registration
+        if registration.offer_is_open(now):
+            _end_offer(registration, Registration.OfferOutcome.DECLINED, now)
+            notice_queue(
+                registration=registration,
+                kind=RegistrationNotice.Kind.CANCELLED,
+                once_key=RegistrationNotice.Kind.CANCELLED,
+            )
+            _promote_next(event, now)
+            return registration
+        if registration.status == Registration.Status.OFFERED:
+            _pass_offer_on(registration, event, now)
+        refusal = _offer_refusal(registration)
+    raise refusal
+
+
+def offers_pass_on_expired(*, now=None) -> int:
+    """Every seat offer not accepted in time passes to the next person on its waiting list
+    (the beat sweep calls this each minute; no task waits for a deadline). Each event is
+    locked while its offers move; returns how many offers passed on."""
+    now = now or timezone.now()
+    passed = 0
+    event_ids = Registration.objects.offers_expired(now).values_list("event_id", flat=True)
+    for event_id in sorted(set(event_ids)):
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=event_id)
+            for registration in event.registrations.select_for_update().offers_expired(now):
+                _pass_offer_on(registration, event, now)
+                passed += 1
+    return passed
+
+
+def _pass_offer_on(registration, event, now):
+    """Call with the event row locked: the offer lapses, the person is told, and the seat goes
+    to the next person on the waiting list."""
+    _end_offer(registration, Registration.OfferOutcome.PASSED_ON, now)
+    notice_queue(
+        registration=registration,
+        kind=RegistrationNotice.Kind.OFFER_PASSED,
+        once_key=RegistrationNotice.Kind.OFFER_PASSED,
+    )
+    _promote_next(event, now)
+
+
+def _end_offer(registration, outcome, now):
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.offer_outcome = outcome
+    registration.save(update_fields=["status", "cancelled_at", "offer_outcome", "updated_at"])
+
+
+def _offer_refusal(registration):
+    if registration.offer_outcome == Registration.OfferOutcome.PASSED_ON:
+        return OfferRefused(
+            _("The time to accept this seat has passed, so it was offered to the next person."),
+            "offer_passed",
+        )
+    return OfferRefused(_("There is no seat offer to answer on this registration."), "no_offer")
 
 
 class _DryRun(Exception):

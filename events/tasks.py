@@ -15,7 +15,7 @@ from networks.models import MoUDigestDelivery
 from networks.tasks import deliver_mou_digests
 
 from .delivery import OUTBOXES, deliver_outbox
-from .services import reminders_schedule
+from .services import offers_pass_on_expired, reminders_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +29,11 @@ MAX_IN_FLIGHT = 20 * outbox.BATCH_SIZE
 
 @shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
 def sweep_outbox():
-    """Every minute (beat): write due reminders into the ledger, then hand every owed email,
+    """Every minute (beat): pass on seat offers not accepted in time, write due reminders into
+    the ledger, then hand every owed email,
     in claimed batches, to the workers. Two sweeps at once share the work without overlap.
     The MoU digest's outbox (networks) is looked at too, for its retries and "send again"."""
+    offers_passed = offers_pass_on_expired()
     scheduled = reminders_schedule()
     dispatched = 0
     for model_name, (model, _build) in OUTBOXES.items():
@@ -51,4 +53,8 @@ def sweep_outbox():
             in_flight += len(ids)
     if outbox.claimable_exists(MoUDigestDelivery):
         deliver_mou_digests.delay()
-    return {"reminders_scheduled": scheduled, "dispatched": dispatched}
+    return {
+        "offers_passed_on": offers_passed,
+        "reminders_scheduled": scheduled,
+        "dispatched": dispatched,
+    }

@@ -1,7 +1,16 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Event, EventMaterial, EventMessage, EventSeries, EventType
+from .models import (
+    Event,
+    EventMaterial,
+    EventMessage,
+    EventQuestion,
+    EventQuestionChoice,
+    EventReport,
+    EventSeries,
+    EventType,
+)
 
 
 @register(EventType)
@@ -34,6 +43,27 @@ class EventMessageTranslationOptions(TranslationOptions):
 class EventMaterialTranslationOptions(TranslationOptions):
     fields = ("title",)
     required_languages = ("km", "en")
+
+
+# --- Questions ---
+@register(EventQuestion)
+class EventQuestionTranslationOptions(TranslationOptions):
+    fields = ("label", "help_text")
+    required_languages = {"km": ("label",), "en": ("label",)}
+
+
+@register(EventQuestionChoice)
+class EventQuestionChoiceTranslationOptions(TranslationOptions):
+    fields = ("label",)
+    required_languages = ("km", "en")
+
+
+# --- Public report ---
+@register(EventReport)
+class EventReportTranslationOptions(TranslationOptions):
+    # Both are required to publish (EventReport.clean), not to save a draft.
+    fields = ("narrative",)
+    required_languages = ()
 
 
 # History (django-simple-history) is registered here, after the translation fields exist, so

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -18,7 +19,9 @@ from .filters import EventFilter
 from .forms import RegistrationForm
 from .ical import event_calendar
 from .join_links import online_context
-from .models import Event, Registration, RegistrationNotice
+from .models import Event, EventSeries, Registration, RegistrationNotice
+from .public_report import public_report_context, series_archive
+from .questions import registration_answers
 from .services import RegistrationRefused, registration_cancel, registration_create
 
 # How far back the subscription feed reaches, so calendar apps keep recent events, and how many
@@ -96,7 +99,22 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         # The public never sees the join link: only that registrants get it.
-        return super().get_context_data(**online_context(self.object), **kwargs)
+        return super().get_context_data(
+            **online_context(self.object),
+            **public_report_context(self.object),  # a past event's published report
+            **kwargs,
+        )
+
+
+def series_archive_view(request, slug):
+    """A series' events and results: what comes next, and each past event with its report."""
+    series = get_object_or_404(EventSeries, slug=slug)
+    upcoming, past = series_archive(series)
+    return render(
+        request,
+        "events/series_archive.html",
+        {"series": series, "upcoming": upcoming, "past": past},
+    )
 
 
 def _ics_language(request):
@@ -136,11 +154,18 @@ REGISTRATION_WINDOW_SECONDS = 600
 class RegisterView(FormView):
     template_name = "events/registration_form.html"
     form_class = RegistrationForm
+    # An invitee's own link (events.invitation_views) registers with their invitation.
+    invitation = None
 
     def dispatch(self, request, *args, **kwargs):
         self.event = get_object_or_404(
             public_events().with_registration_counts(), slug=kwargs["slug"]
         )
+        if self.event.by_invitation:
+            # No form: invitees register through the personal link in their invitation.
+            status = 200 if request.method == "GET" else 403
+            context = {"event": self.event}
+            return render(request, "events/invitation_only.html", context, status=status)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -164,10 +189,16 @@ class RegisterView(FormView):
 
     def form_valid(self, form):
         try:
-            outcome = registration_create(event=self.event, data=form.cleaned_data)
+            outcome = registration_create(
+                event=self.event, data=form.cleaned_data, invitation=self.invitation
+            )
         except RegistrationRefused as refusal:
             form.add_error(None, refusal.message)
             return self.render_to_response(self.get_context_data(form=form), status=409)
+        except ValidationError as error:  # an answer refused by events.questions: nothing saved
+            for field_messages in error.message_dict.values():
+                form.add_error(None, field_messages)
+            return self.form_invalid(form)
         if not outcome.created:
             messages.info(
                 self.request,
@@ -196,6 +227,8 @@ STATUS_NOTICE_KINDS = {
         [RegistrationNotice.Kind.CONFIRMED, RegistrationNotice.Kind.PROMOTED],
     ),
     Registration.Status.WAITING: [RegistrationNotice.Kind.WAITING],
+    Registration.Status.PENDING: [RegistrationNotice.Kind.PENDING],
+    Registration.Status.OFFERED: [RegistrationNotice.Kind.OFFERED],
 }
 
 
@@ -230,6 +263,7 @@ def registration_detail(request, token):
             "status_email": _status_email(registration),
             "token": token,
             "checkin_qr": _checkin_qr(registration),
+            "answers": registration_answers(registration),
             **online_context(registration.event, registration),
         },
     )

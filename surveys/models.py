@@ -155,21 +155,40 @@ class Question(models.Model):
 
     def clean(self):
         super().clean()
-        if self.kind not in self.CHOICE_KINDS:
-            return
         counts = {
             language: len(self._lines(getattr(self, f"choices_{language}", "")))
             for language in ("km", "en")
         }
-        errors = {
-            f"choices_{language}": _("Give at least two choices, one per line.")
-            for language, count in counts.items()
-            if count < 2
-        }
-        if not errors and counts["km"] != counts["en"]:
+        errors = {}
+        if self.kind in self.CHOICE_KINDS:
+            errors = {
+                f"choices_{language}": _("Give at least two choices, one per line.")
+                for language, count in counts.items()
+                if count < 2
+            }
+        if not errors and self.kind in self.CHOICE_KINDS and counts["km"] != counts["en"]:
             errors["choices_en"] = _("Give the same number of choices in Khmer and in English.")
+        if not errors:
+            errors = self._answered_choices_kept(counts["en"])
         if errors:
             raise ValidationError(errors)
+
+    def _answered_choices_kept(self, count):
+        """Answers store the positions of the choices: once people have answered, the kind and
+        the number of choices stay (a spelling fix on a line is fine; a new or moved choice
+        would change what earlier answers say)."""
+        if self.pk is None or not self.answers.exists():
+            return {}
+        saved = type(self).objects.get(pk=self.pk)
+        if saved.kind == self.kind and len(self._lines(saved.choices_en)) == count:
+            return {}
+        return {
+            "kind" if saved.kind != self.kind else "choices_en": _(
+                "People have already answered this question, so its kind and its number of "
+                "choices stay as they are; keep each choice on its line. To ask something "
+                "else, add a new question."
+            )
+        }
 
 
 class InvitationQuerySet(OutboxQuerySet):

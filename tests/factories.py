@@ -141,3 +141,41 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     label_en = factory.Sequence(lambda n: f"Question {n}")
     label_km = factory.Sequence(lambda n: f"សំណួរ {n}")
     kind = "rating"
+
+
+# --- Registration questions (events.questions) ------------------------------------------------
+
+
+class EventQuestionFactory(factory.django.DjangoModelFactory):
+    """A question of an event (pass event=None, event_type=... for a type's template)."""
+
+    class Meta:
+        model = "events.EventQuestion"
+
+    event = factory.SubFactory(EventFactory)
+    label_en = factory.Sequence(lambda n: f"Registration question {n}")
+    label_km = factory.Sequence(lambda n: f"សំណួរចុះឈ្មោះ {n}")
+    kind = "short_text"
+    order = factory.Sequence(lambda n: n)
+
+
+class EventQuestionChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.EventQuestionChoice"
+
+    question = factory.SubFactory(EventQuestionFactory, kind="one_choice")
+    label_en = factory.Sequence(lambda n: f"Choice {n}")
+    label_km = factory.Sequence(lambda n: f"ជម្រើស {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class EventInvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation (no email owed: invitations_create writes those)."""
+
+    class Meta:
+        model = "events.EventInvitation"
+
+    event = factory.SubFactory(EventFactory, by_invitation=True)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    name = factory.Sequence(lambda n: f"Invitee {n}")
+    language = "en"

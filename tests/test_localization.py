@@ -165,9 +165,7 @@ def test_khmer_wrap_filter_keeps_each_word_whole_and_breaks_between_words():
 
 
 @pytest.mark.django_db
-def test_the_directory_shows_khmer_names_with_the_word_breaks_saved_with_them(
-    client, monkeypatch
-):
+def test_the_directory_shows_khmer_names_with_the_word_breaks_saved_with_them(client, monkeypatch):
     """A name is segmented when saved (and by the reindex service), not on every page: the
     list renders the same markup as khmer_wrap without calling the segmenter."""
     from core import wordbreak

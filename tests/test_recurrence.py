@@ -543,3 +543,18 @@ def test_duplicate_page_offers_the_series_next_free_date(client, staff_user, mee
     EventFactory(series=meeting_series, starts_at=first)
     response = client.get(duplicate_url(event))
     assert response.context["form"].initial["starts_at"] == second
+
+
+def test_a_duplicate_asks_the_source_event_its_own_questions():
+    from events.models import EventQuestion
+    from tests.factories import EventQuestionChoiceFactory, EventQuestionFactory
+
+    original = EventFactory(starts_at=local(2026, 12, 1, 8, 30), ends_at=local(2026, 12, 1, 12))
+    # The type's template question, which a new event of the type would otherwise get.
+    EventQuestionFactory(event=None, event_type=original.event_type, label_en="Template")
+    own = EventQuestionFactory(event=original, kind="one_choice", label_en="Transport")
+    EventQuestionChoiceFactory(question=own, label_en="Bus")
+    copy = event_duplicate(event=original, starts_at=local(2027, 2, 2, 8, 30))
+    (question,) = EventQuestion.objects.filter(event=copy)
+    assert question.label_en == "Transport" and question.pk != own.pk
+    assert [choice.label_en for choice in question.choices.all()] == ["Bus"]

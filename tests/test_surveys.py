@@ -425,6 +425,27 @@ def answered(client, forum, no_worker):
     return forum.survey
 
 
+def test_answered_questions_keep_their_kind_and_number_of_choices(answered):
+    from django.core.exceptions import ValidationError
+
+    choice = answered.questions.get(kind=Question.Kind.ONE_CHOICE)
+    choice.choices_en, choice.choices_km = "Yes, surely\nNo", "ចូលរួមជាប្រាកដ\nមិនចូលរួម"
+    choice.full_clean()  # a spelling fix on each line is fine
+    choice.choices_en, choice.choices_km = "Maybe\nYes\nNo", "ប្រហែល\nចូលរួម\nមិនចូលរួម"
+    with pytest.raises(ValidationError) as refused:
+        choice.full_clean()
+    assert "People have already answered this question" in str(refused.value)
+    rating = answered.questions.get(kind=Question.Kind.RATING)
+    rating.kind = Question.Kind.SHORT_TEXT
+    with pytest.raises(ValidationError) as refused:
+        rating.full_clean()
+    assert "kind" in refused.value.message_dict
+    # Before anyone answers, anything may change.
+    unanswered = QuestionFactory(survey=answered, position=9, kind=Question.Kind.RATING)
+    unanswered.kind = Question.Kind.SHORT_TEXT
+    unanswered.full_clean()
+
+
 def _download(client, survey, extension):
     response = client.get(f"/en/admin/surveys/survey/{survey.pk}/responses-{extension}/")
     assert response.status_code == 200
