@@ -27,6 +27,7 @@ from networks.models import MoU, NetworkMembership, ProvincialNetwork, SupportPr
 
 from .approval import load_approval_and_offers
 from .invitations import load_invitations
+from .online import load_online
 from .questions import load_questions
 from .reports import load_report_demo
 from .surveys import load_surveys
@@ -143,6 +144,7 @@ def load_demo(*, today=None):
     _load_registrations(events, organisations)
     load_questions(events)
     load_approval_and_offers(events)
+    load_online(events)
     load_surveys(events)
     load_report_demo(events=events, organisations=organisations)
     load_invitations(today=today, venue_en=VENUE_EN, venue_km=VENUE_KM)

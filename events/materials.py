@@ -12,6 +12,7 @@ Files live in private storage (core.storage.PrivateStorage) and are served only 
 import os
 
 from django.core import signing
+from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
@@ -133,3 +134,38 @@ def material_response(material, *, private):
     if private:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Stored files follow their materials ------------------------------------------------------
+# A replaced or deleted material's file is removed from private storage once the change is
+# committed (a rolled-back edit keeps it), whichever path made the change: the admin, a cascade
+# from a deleted event, a script. Connected in events/apps.py.
+
+
+def _forget_file(name):
+    if name and not EventMaterial.objects.filter(file=name).exists():
+        EventMaterial._meta.get_field("file").storage.delete(name)
+
+
+def material_file_remember(sender, instance, **kwargs):
+    """pre_save: the file the row had before this save."""
+    if instance.pk is None:
+        instance._stored_file_name = ""
+        return
+    instance._stored_file_name = (
+        EventMaterial.objects.filter(pk=instance.pk).values_list("file", flat=True).first() or ""
+    )
+
+
+def material_file_replaced(sender, instance, **kwargs):
+    """post_save: the old file goes once the new one is committed."""
+    old = getattr(instance, "_stored_file_name", "")
+    if old and old != instance.file.name:
+        transaction.on_commit(lambda: _forget_file(old))
+
+
+def material_file_deleted(sender, instance, **kwargs):
+    """post_delete: the file goes with its material."""
+    name = instance.file.name
+    if name:
+        transaction.on_commit(lambda: _forget_file(name))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from PIL import Image, ImageOps
 
@@ -178,3 +179,19 @@ def public_image_response(material):
         raise UnreadablePhoto(str(error)) from error
     (large,) = web_images(data, sizes=(LARGE_PIXELS,))
     return HttpResponse(large.content, content_type="image/jpeg")
+
+
+def photo_files_deleted(sender, instance, **kwargs):
+    """post_delete of an EventPhoto (also in a cascade, when its event is deleted): its copies
+    leave public media once committed, unless another row shows the same picture."""
+    names = [instance.large.name, instance.thumbnail.name]
+
+    def forget():
+        for name in names:
+            used = EventPhoto.objects.filter(large=name).exists() or (
+                EventPhoto.objects.filter(thumbnail=name).exists()
+            )
+            if name and not used:
+                default_storage.delete(name)
+
+    transaction.on_commit(forget)

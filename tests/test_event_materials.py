@@ -366,3 +366,23 @@ def test_a_series_without_minutes_says_so_and_an_unknown_one_is_404(client):
     response = client.get(f"/en/events/series/{series.slug}/minutes/")
     assert "No minutes of this series have been published yet." in response.text
     assert client.get("/en/events/series/nope/minutes/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replaced_or_deleted_file_leaves_private_storage(private_root):
+    """No orphan files: the old file goes once the new one is saved, and a material's file
+    goes with it, also when its event is deleted."""
+    event = EventFactory()
+    agenda = material(event)
+    first = private_root / agenda.file.name
+    assert first.exists()
+    agenda.file = pdf("agenda-v2.pdf")
+    agenda.save()
+    second = private_root / agenda.file.name
+    assert second.exists() and not first.exists()
+    agenda.delete()
+    assert not second.exists()
+    minutes = material(event, kind=EventMaterial.Kind.MINUTES)
+    kept = private_root / minutes.file.name
+    event.delete()
+    assert not kept.exists()

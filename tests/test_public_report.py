@@ -540,3 +540,15 @@ def test_the_demo_has_a_past_event_with_a_published_report_and_photos(client, me
     for name in published.event.registrations.values_list("full_name", flat=True):
         assert name not in html
     assert "Minutes of the CBO learning forum" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_an_event_takes_its_photo_copies_out_of_public_media(media_roots):
+    event = past_event()
+    photo(event)
+    event_photos_refresh(event=event)
+    copy = EventPhoto.objects.get(event=event)
+    files = [media_roots.MEDIA_ROOT / copy.large.name, media_roots.MEDIA_ROOT / copy.thumbnail.name]
+    assert all(path.exists() for path in files)
+    event.delete()
+    assert not any(path.exists() for path in files)
