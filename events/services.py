@@ -212,7 +212,10 @@ def registration_create(
     capacity_override=False,
     invitation=None,
 ) -> RegistrationOutcome:
-    """Register one person for an event, confirmed or on the waiting list.
+    """Register one person for an event: confirmed, on the waiting list, or awaiting approval
+    when the event approves registrations first (Event.requires_approval; staff adding someone
+    approve by adding them). The answers to the event's questions (data["answers"]) are saved
+    in the same transaction: a refused answer (ValidationError) saves nothing.
 
     Guarantees: confirmed registrations never exceed the capacity, however many people
     register at once (the event row is locked while the decision is made), except when a
