@@ -111,3 +111,13 @@ def test_only_settings_read_the_environment():
         if "os.environ.get(" in text or "getenv(" in text or "getattr(settings" in text:
             readers.append(str(path.relative_to(ROOT)))
     assert readers == ["ccc_portal/settings.py"]
+
+
+def test_the_embedded_sqlite_lets_the_web_server_worker_and_beat_wait_for_each_other():
+    """make run's three processes share one SQLite file: writers take the lock when their
+    transaction begins and wait for it, instead of failing with "database is locked"."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = run_manage("shell", "-c", code, env={"DEBUG": "1", "DATABASE_URL": ""})
+    assert result.returncode == 0, result.stderr
+    options = result.stdout.strip().splitlines()[-1]
+    assert "'transaction_mode': 'IMMEDIATE'" in options and "'timeout': 20" in options
