@@ -48,7 +48,11 @@ class InvitationView(RegisterView):
         self.invitation = invitation_from_token(token=kwargs["token"], slug=kwargs["slug"])
         if self.invitation is None:
             return _invalid_link(request)
-        self.event = public_events().with_registration_counts().get(pk=self.invitation.event_id)
+        self.event = (
+            public_events().with_registration_counts().filter(pk=self.invitation.event_id).first()
+        )
+        if self.event is None:  # the event was put back to draft since the invitation
+            return _invalid_link(request)
         # Past RegisterView's dispatch, which turns away everyone from an invitation-only event.
         return FormView.dispatch(self, request, *args, **kwargs)
 

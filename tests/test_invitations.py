@@ -362,6 +362,15 @@ def test_a_tampered_or_foreign_link_gets_a_clear_404(client, closed_meeting):
     assert invitation.status == "invited"
 
 
+def test_a_link_to_an_event_put_back_to_draft_is_a_clear_404(client, closed_meeting):
+    invitation = EventInvitationFactory(event=closed_meeting)
+    closed_meeting.status = "draft"
+    closed_meeting.save(update_fields=["status"])
+    response = client.get(_invitation_url(invitation))
+    assert response.status_code == 404
+    assert "This invitation link is not valid." in response.text
+
+
 def test_declining_from_the_link_takes_a_post(client, closed_meeting):
     invitation = EventInvitationFactory(event=closed_meeting)
     url = _invitation_url(invitation) + "decline/"
