@@ -15,7 +15,7 @@ from core.admin_localization import KhmerDigitsAdminMixin, KhmerDigitsInlineMixi
 from core.admin_spreadsheets import SpreadsheetExportMixin
 from core.localization import format_date, local_digits
 
-from .admin_approval import ApprovalActionsMixin
+from .admin_approval import ApprovalActionsMixin, registrant_names
 from .admin_certificates import certificate_tools
 from .admin_exports import registrants_xlsx_view, sign_in_sheet_pdf_view
 from .admin_filters import EVENT_ORDERING, EventWhenFilter, RegistrationEventFilter
@@ -356,10 +356,6 @@ class ReminderDeliveryInline(OutboxInline):
     readonly_fields = ["rule", *OutboxInline.readonly_fields]
 
 
-def _names(registrations):
-    return ", ".join(registration.full_name for registration in registrations)
-
-
 @admin.register(Registration)
 class RegistrationAdmin(
     RegistrationAnswersAdminMixin,  # the event's questions and the answers (admin_questions)
@@ -582,7 +578,7 @@ class RegistrationAdmin(
                     "%(count)d registrations confirmed; %(names)s are told by email.",
                     len(confirmed),
                 )
-                % {"count": len(confirmed), "names": _names(confirmed)},
+                % {"count": len(confirmed), "names": registrant_names(confirmed)},
             )
         if outcome.over_capacity:
             self.message_user(
@@ -594,7 +590,7 @@ class RegistrationAdmin(
                     "is recorded on each registration.",
                     len(outcome.over_capacity),
                 )
-                % {"names": _names(outcome.over_capacity)},
+                % {"names": registrant_names(outcome.over_capacity)},
                 messages.WARNING,
             )
         if outcome.full:
@@ -605,7 +601,7 @@ class RegistrationAdmin(
                     "%(names)s stay on the waiting list: the event is full.",
                     len(outcome.full),
                 )
-                % {"names": _names(outcome.full)},
+                % {"names": registrant_names(outcome.full)},
                 messages.WARNING,
             )
         if not outcome.confirmed and not outcome.full:
@@ -661,7 +657,7 @@ class RegistrationAdmin(
                     "%(names)s were promoted from the waiting list and told by email.",
                     len(promoted),
                 )
-                % {"names": _names(promoted)},
+                % {"names": registrant_names(promoted)},
             )
         if offered:
             self.message_user(
@@ -671,7 +667,7 @@ class RegistrationAdmin(
                     "%(names)s were offered the freed seats by email, to accept in time.",
                     len(offered),
                 )
-                % {"names": _names(offered)},
+                % {"names": registrant_names(offered)},
             )
         if not outcome.promoted:
             self.message_user(request, gettext("Nobody was promoted from the waiting list."))

@@ -31,7 +31,8 @@ class RejectionForm(DecisionForm):
     )
 
 
-def _names(registrations):
+def registrant_names(registrations):
+    """The names of `registrations`, for a message to staff."""
     return ", ".join(registration.full_name for registration in registrations)
 
 
@@ -89,7 +90,7 @@ class ApprovalActionsMixin:
                     "%(names)s are approved into seats and told by email.",
                     len(outcome.confirmed),
                 )
-                % {"names": _names(outcome.confirmed)},
+                % {"names": registrant_names(outcome.confirmed)},
             )
         if outcome.waiting:
             self.message_user(
@@ -101,7 +102,7 @@ class ApprovalActionsMixin:
                     "by email.",
                     len(outcome.waiting),
                 )
-                % {"names": _names(outcome.waiting)},
+                % {"names": registrant_names(outcome.waiting)},
                 messages.WARNING,
             )
         if not outcome.confirmed and not outcome.waiting:
@@ -124,5 +125,5 @@ class ApprovalActionsMixin:
                 "%(names)s are not approved and told by email.",
                 len(rejected),
             )
-            % {"names": _names(rejected)},
+            % {"names": registrant_names(rejected)},
         )

@@ -94,12 +94,17 @@ def _already_made(names):
     return made
 
 
-def _copy_photo(material):
+def _original(material):
+    """The uploaded file's bytes, from private storage. Raises UnreadablePhoto."""
     try:
         with material.file.open("rb") as handle:
-            data = handle.read()
+            return handle.read()
     except (FileNotFoundError, ValueError) as error:
         raise UnreadablePhoto(str(error)) from error
+
+
+def _copy_photo(material):
+    data = _original(material)
     digest = hashlib.sha256(data).hexdigest()[:32]
     names = [f"{FOLDER}/{digest}-{size}.jpg" for size in (LARGE_PIXELS, THUMBNAIL_PIXELS)]
     large, thumbnail = _already_made(names) or web_images(data)
@@ -116,18 +121,6 @@ def _copy_photo(material):
             "thumbnail_height": thumbnail.height,
         },
     )
-
-
-def _remove(photo):
-    """Delete the row, then its files unless another row uses them (the same picture twice)."""
-    names = [photo.large.name, photo.thumbnail.name]
-    photo.delete()
-    for name in names:
-        still_used = EventPhoto.objects.filter(large=name).exists() or (
-            EventPhoto.objects.filter(thumbnail=name).exists()
-        )
-        if name and not still_used:
-            default_storage.delete(name)
 
 
 def event_photos_refresh(*, event):
@@ -148,7 +141,7 @@ def event_photos_refresh(*, event):
     for photo in EventPhoto.objects.filter(event=event):
         material = wanted.get(photo.material_id)
         if material is None or material.file.name != photo.source_name:
-            _remove(photo)
+            photo.delete()  # its files go once committed (photo_files_deleted)
     copied = set(
         EventPhoto.objects.filter(event=event, material__isnull=False).values_list(
             "material_id", flat=True
@@ -172,12 +165,7 @@ def public_image_response(material):
     copy = EventPhoto.objects.filter(material=material, source_name=material.file.name).first()
     if copy is not None:
         return HttpResponseRedirect(copy.large.url)
-    try:
-        with material.file.open("rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, ValueError) as error:
-        raise UnreadablePhoto(str(error)) from error
-    (large,) = web_images(data, sizes=(LARGE_PIXELS,))
+    (large,) = web_images(_original(material), sizes=(LARGE_PIXELS,))
     return HttpResponse(large.content, content_type="image/jpeg")
 
 
