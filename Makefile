@@ -41,6 +41,8 @@ demo: migrate
 # mail written to var/mail/. Ctrl-C stops every process.
 run: messages demo
 	DEBUG=1 $(PY) manage.py ensure_staff_login
+	@# The demo's focal person (demo/accounts.py): a link that works once, for 15 minutes.
+	DEBUG=1 $(PY) manage.py sign_in_link focal.person@health.example.org
 	DEBUG=1 bash scripts/run_dev.sh
 
 # The whole suite. With DATABASE_URL and CELERY_BROKER_URL set (as .ci/run does) it runs on

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "networks",
     "events",
     "surveys",
+    "accounts",
     "demo",
     "desk",
     # Last: its post_migrate hook syncs the staff groups once every app's permissions exist.
@@ -105,7 +106,13 @@ AUTHENTICATION_BACKENDS = [
     # check.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Focal persons' one-time sign-in links (accounts.views.sign_in_confirm).
+    "sesame.backends.ModelBackend",
 ]
+# A sign-in link works once, for 15 minutes, and only for the purpose it was made for.
+SESAME_MAX_AGE = 15 * 60
+SESAME_ONE_TIME = True
+SESAME_SALT = "accounts.sign-in"
 
 ROOT_URLCONF = "ccc_portal.urls"
 WSGI_APPLICATION = "ccc_portal.wsgi.application"
@@ -343,6 +350,8 @@ LOGGING = {
 PORTAL_NAME = _("Cooperation Committee for Cambodia")
 # Registration posts one address may make in ten minutes (the load benchmark raises it).
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 20)
+# Sign-in links one address may ask for in fifteen minutes.
+SIGN_IN_RATE_LIMIT = env_int("SIGN_IN_RATE_LIMIT", 5)
 # A minimal view at /bench/floor/ for the load benchmark's baseline; off in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Upload limit for signed MoU documents (bytes).

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("surveys/", include("surveys.urls")),
     path("members/", include("members.urls")),
     path("networks/", include("networks.urls")),
+    path("account/", include("accounts.urls")),
     path("staff/", include("events.urls_checkin")),
     path("admin/", admin.site.urls),
 )

@@ -21,7 +21,7 @@ from .cache import cache_call_or
 
 VERSION_KEY = "page-cache-version"
 PERSONAL_COOKIES = ("sessionid", "messages")
-UNCACHED_PARTS = ("/admin/", "/registrations/", "/register/")
+UNCACHED_PARTS = ("/admin/", "/registrations/", "/register/", "/account/")
 
 
 def current_version():

@@ -5,13 +5,15 @@
 - normalise_search / search_words: what the directory search compares: normalise_text, then
   quotes, punctuation and case folded away, Khmer split into words (khmercut's segmenter).
 - clean_text: printable text for storage (control characters other than line breaks removed).
-- normalise_phone: a Cambodian phone number in one form, whatever digits and spacing were typed.
+- normalise_phone: a Cambodian phone number in one form (E.164, by phonenumbers), whatever
+  digits and spacing were typed.
 """
 
 import functools
 import re
 import unicodedata
 
+import phonenumbers
 from khmercut import tokenize as khmer_tokenize
 
 from .localization import latin_digits
@@ -43,10 +45,12 @@ KHMER_LETTER = re.compile("[\u1780-\u17dd]")
 # Line breaks, and the zero-width characters Khmer text uses between words.
 KEPT = frozenset("\n\t\u200b\u200c\u200d")
 
-# Cambodian numbers: 0 + 8 or 9 digits at home, +855 + 8 or 9 digits (no leading 0) abroad.
-LOCAL_PHONE = re.compile(r"^0([1-9]\d{7,8})$")
-INTERNATIONAL_PHONE = re.compile(r"^(?:\+|00)855 ?0?([1-9]\d{7,8})$")
-PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
+# What a typed phone number may hold besides digits: spacing, and a + or 00 before 855. No
+# letters: phonenumbers would read them as a keypad's (1-800-FLOWERS), and "ext." is dropped.
+PHONE_CHARACTERS = re.compile(r"^[\d\s\-.()+]*$")
+# 00 + 855 dialled from abroad. Parsed in region KH, "008" is one of Cambodia's own international
+# prefixes and phonenumbers reads 00855 97 ... as Brazil (+55); write the + ourselves.
+INTERNATIONAL_ZEROS = re.compile(r"^\s*00\s*855")
 
 
 def normalise_text(value):
@@ -94,10 +98,19 @@ def clean_text(value):
 
 
 def normalise_phone(value):
-    """'012 345 678', '+855 12 345 678', '០១២ ៣៤៥ ៦៧៨' -> '+85512345678'; None if not Cambodian."""
-    compact = PHONE_SEPARATORS.sub("", latin_digits(value))
-    match = LOCAL_PHONE.match(compact) or INTERNATIONAL_PHONE.match(compact)
-    return f"+855{match.group(1)}" if match else None
+    """'012 345 678', '+855 12 345 678', '០១២ ៣៤៥ ៦៧៨' -> '+85512345678' (E.164); None unless
+    phonenumbers finds a valid Cambodian number (foreign numbers are refused too)."""
+    typed = latin_digits(value or "").strip()
+    if not typed or len(typed) > 40 or not PHONE_CHARACTERS.match(typed):
+        return None
+    typed = INTERNATIONAL_ZEROS.sub("+855", typed)
+    try:
+        number = phonenumbers.parse(typed, "KH")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number_for_region(number, "KH"):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # What a search index keeps of a name (see search_index): a whole word, the text from the start

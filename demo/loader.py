@@ -25,6 +25,7 @@ from events.services import RegistrationRefused, event_save, registration_create
 from members.models import Organisation, Province, Sector
 from networks.models import MoU, NetworkMembership, ProvincialNetwork, SupportProject
 
+from .accounts import load_focal_person
 from .approval import load_approval_and_offers
 from .invitations import load_invitations
 from .online import load_online
@@ -148,6 +149,7 @@ def load_demo(*, today=None):
     load_surveys(events)
     load_report_demo(events=events, organisations=organisations)
     load_invitations(today=today, venue_en=VENUE_EN, venue_km=VENUE_KM)
+    load_focal_person(today=today)
     return {
         "provinces": len(provinces),
         "organisations": Organisation.objects.count(),

@@ -388,7 +388,14 @@ class RegistrationAdmin(
         "language",
         "created_at",
     ]
-    list_filter = ["status", "gender", "language", "event__event_type", RegistrationEventFilter]
+    list_filter = [
+        "status",
+        "membership_proof",
+        "gender",
+        "language",
+        "event__event_type",
+        RegistrationEventFilter,
+    ]
     list_select_related = ["event", "organisation", "capacity_override_by"]
     search_fields = [
         "full_name",
@@ -429,12 +436,23 @@ class RegistrationAdmin(
         (_("Answers"), {"fields": ["answers_given"]}),
         (
             _("History"),
-            {"fields": ["created_at", "updated_at", "cancelled_at", "over_capacity"]},
+            {
+                "fields": [
+                    "created_at",
+                    "updated_at",
+                    "cancelled_at",
+                    "over_capacity",
+                    "membership_proof",
+                    "registered_by",
+                ]
+            },
         ),
     ]
     readonly_fields = [
         "event",
         "status",
+        "membership_proof",
+        "registered_by",
         "created_at",
         "updated_at",
         "cancelled_at",

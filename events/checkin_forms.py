@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .forms import RegistrationForm
@@ -14,7 +15,7 @@ class WalkInForm(RegistrationForm):
         del self.fields["website"]
         del self.fields["accessibility_needs"]
         self.fields["organisation_name"].help_text = _(
-            "The name or acronym of their organisation. CCC members are recognised."
+            "The name or acronym of their organisation, as in the CCC directory."
         )
         self.fields["email"].help_text = _(
             "Their confirmation, with the link to their registration, goes to this address."
@@ -32,7 +33,7 @@ class WalkInForm(RegistrationForm):
             Field(
                 "organisation_name",
                 autocomplete="off",
-                **({"list": "member-organisations"} if self.member_suggestions else {}),
+                data_suggest_url=reverse("members:organisation-suggest"),
             ),
             Field("phone", autocomplete="off", inputmode="tel"),
             Field("email", autocomplete="off"),

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Layout, Submit
+from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +10,24 @@ from members.models import Organisation
 
 from .models import Registration
 from .questions import answers_from_form, question_fields_add, question_layout
-from .services import RegistrationRefused, registration_check_organisation
 
-# Above this many active members, the form sends no list of suggestions.
-MAX_SUGGESTIONS = 300
+
+def organisation_for_name(name):
+    """The directory organisation a typed organisation name means, or None: one whose acronym,
+    English or Khmer name is exactly `name` (any organisation, member or not: it is counted in
+    the participation figures by province and kind); else the only one in the public directory
+    holding every typed word whole (search rank 0), so that "Kampot Farmers" or a Khmer name
+    typed with another spelling finds its organisation. Two or more: None, the text is kept."""
+    if not name:
+        return None
+    exact = Organisation.objects.matching(name).first()
+    if exact is not None:
+        return exact
+    tiers, _matches = Organisation.objects.public().order_by().search_tiers(name)
+    if len(tiers) < 2:  # no words to search by
+        return None
+    whole_words = list(tiers[0][:2])
+    return whole_words[0] if len(whole_words) == 1 else None
 
 
 class RegistrationForm(forms.Form):
@@ -20,7 +35,7 @@ class RegistrationForm(forms.Form):
     organisation_name = forms.CharField(
         label=_("Organisation"),
         max_length=255,
-        help_text=_("Your organisation's name or acronym. CCC members are recognised."),
+        help_text=_("Your organisation's name or acronym, as in the CCC directory."),
     )
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
     # Starts on a blank "choose" option: a pre-selected answer would be counted in the gender
@@ -62,11 +77,6 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        # Suggestions while typing, built per request (names follow the page's language); left
-        # out when there are too many to send to a phone.
-        members = Organisation.objects.active_members().order_by("slug")
-        suggestions = list(members.only("name_km", "name_en", "acronym")[: MAX_SUGGESTIONS + 1])
-        self.member_suggestions = suggestions if len(suggestions) <= MAX_SUGGESTIONS else []
         self.fields["language"].initial = (get_language() or "km")[:2]
         # The event's own questions (events.questions), asked before the consent.
         self.question_names = question_fields_add(self, event=event)
@@ -75,16 +85,13 @@ class RegistrationForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field("full_name", autocomplete="name"),
+            # Suggestions from the directory as someone types (static/js/organisation-suggest.js
+            # asks members:organisation-suggest, in the page's language); without JavaScript,
+            # clean() still finds the organisation from the typed name.
             Field(
                 "organisation_name",
                 autocomplete="organization",
-                **({"list": "member-organisations"} if self.member_suggestions else {}),
-            ),
-            HTML(
-                '{% if form.member_suggestions %}<datalist id="member-organisations">'
-                "{% for member in form.member_suggestions %}"
-                '<option value="{{ member.name }}">{{ member.acronym }}</option>'
-                "{% endfor %}</datalist>{% endif %}"
+                data_suggest_url=reverse("members:organisation-suggest"),
             ),
             Field("position", autocomplete="organization-title"),
             Field("gender"),
@@ -138,16 +145,8 @@ class RegistrationForm(forms.Form):
             raise forms.ValidationError(
                 _("This form could not be accepted. Please try again."), code="honeypot"
             )
-        name = cleaned.get("organisation_name")
-        cleaned["organisation"] = Organisation.objects.active_members().matching(name).first()
+        # For the figures only: a typed name proves no membership, so a members-only event
+        # refuses no one here (events.services.registration_create has staff decide).
+        cleaned["organisation"] = organisation_for_name(cleaned.get("organisation_name"))
         cleaned["answers"] = answers_from_form(self)
-        if name:
-            # The service's rule and words, shown on the field (registration_create checks it
-            # again under its lock).
-            try:
-                registration_check_organisation(
-                    event=self.event, organisation=cleaned["organisation"]
-                )
-            except RegistrationRefused as refusal:
-                self.add_error("organisation_name", refusal.message)
         return cleaned

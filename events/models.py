@@ -597,6 +597,13 @@ class Registration(models.Model):
     SEATS_TAKEN = (*SEAT_HOLDING, Status.OFFERED)
     TOLD_OF_CHANGES = (Status.CONFIRMED, Status.WAITING, Status.PENDING, Status.OFFERED)
 
+    class MembershipProof(models.TextChoices):
+        # Why this registration counts as a member organisation's (members-only events).
+        NONE = "", _("Not proven")
+        FOCAL_PERSON = "focal_person", _("Registered by the organisation's focal person")
+        EMAIL_DOMAIN = "email_domain", _("From the organisation's verified email domain")
+        STAFF = "staff", _("Added or approved by staff")
+
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
@@ -675,6 +682,24 @@ class Registration(models.Model):
         _("seat offer"),
         max_length=10,
         choices=OfferOutcome.choices,
+        blank=True,
+        editable=False,
+    )
+
+    membership_proof = models.CharField(
+        _("membership proven by"),
+        max_length=12,
+        choices=MembershipProof.choices,
+        blank=True,
+        editable=False,
+    )
+    # The signed-in focal person who registered this colleague (accounts), if one did.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
         blank=True,
         editable=False,
     )

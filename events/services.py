@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organisation
+from members.models import Organisation, OrganisationEmailDomain
 
 from .delivery import deliver_outbox
 from .invitations import invitation_mark_registered, invitation_refusal
@@ -167,8 +167,9 @@ def notice_queue(*, registration: Registration, kind: str, once_key: str = ""):
 
 
 def registration_check_organisation(*, event, organisation):
-    """Raise RegistrationRefused when `event` does not take people from `organisation` (None:
-    not a member, or none given): members-only events take active members only."""
+    """Raise RegistrationRefused when staff add someone from `organisation` (None: not a
+    member, or none given) to a members-only event, which takes active members only. The
+    public is not refused by a typed name: see registration_membership."""
     if not event.accepts_organisation(organisation):
         raise RegistrationRefused(
             _("This event is for CCC member organisations only. Choose your organisation."),
@@ -182,9 +183,9 @@ def registration_check_event_accepts(
     """Raise RegistrationRefused when `event` takes no registration (for `organisation`) now.
 
     Staff may add people outside the registration window (a late or phoned-in registration)
-    until the event ends, but not to a draft or cancelled event. An event by invitation only
-    takes the public only with an invitation to it, for the address `email`
-    (events.invitations); staff adding people are not refused.
+    until the event ends, but not to a draft or cancelled event, and only members to a
+    members-only event. An event by invitation only takes the public only with an invitation
+    to it, for the address `email` (events.invitations); staff adding people are not refused.
     """
     now = now or timezone.now()
     if event.status == Event.Status.CANCELLED:
@@ -194,13 +195,41 @@ def registration_check_event_accepts(
             raise RegistrationRefused(_("Publish the event before adding registrations."), "draft")
         if event.ends_at <= now:
             raise RegistrationRefused(_("This event is over."), "over")
-    elif not event.is_registration_open(now):
+        registration_check_organisation(event=event, organisation=organisation)
+        return
+    if not event.is_registration_open(now):
         raise RegistrationRefused(_("Registration for this event is closed."), "closed")
-    if not by_staff:
-        refusal = invitation_refusal(event=event, invitation=invitation, email=email)
-        if refusal:
-            raise RegistrationRefused(refusal, "invitation_only")
-    registration_check_organisation(event=event, organisation=organisation)
+    refusal = invitation_refusal(event=event, invitation=invitation, email=email)
+    if refusal:
+        raise RegistrationRefused(refusal, "invitation_only")
+
+
+@dataclass(frozen=True)
+class Membership:
+    organisation: Organisation | None
+    proof: str  # Registration.MembershipProof
+
+    @property
+    def is_proven_member(self):
+        return bool(self.proof and self.organisation and self.organisation.is_active_member)
+
+
+def registration_membership(*, email, organisation, vouched_for=None, added_by=None):
+    """Which organisation a registration is counted for, and what proves it.
+
+    Proof, strongest first: the organisation's signed-in focal person registered the person
+    (`vouched_for`, from accounts); staff added them; the address is on a domain staff verified
+    for an active member (members.OrganisationEmailDomain), which then names the organisation
+    whatever was typed. A typed name proves nothing: it is kept for the figures only.
+    """
+    if vouched_for is not None:
+        return Membership(vouched_for, Registration.MembershipProof.FOCAL_PERSON)
+    if added_by is not None:
+        return Membership(organisation, Registration.MembershipProof.STAFF)
+    member = OrganisationEmailDomain.objects.member_for_email(email)
+    if member is not None:
+        return Membership(member, Registration.MembershipProof.EMAIL_DOMAIN)
+    return Membership(organisation, Registration.MembershipProof.NONE)
 
 
 def registration_create(
@@ -211,76 +240,39 @@ def registration_create(
     added_by=None,
     capacity_override=False,
     invitation=None,
+    vouched_for=None,
+    registered_by=None,
 ) -> RegistrationOutcome:
     """Register one person for an event: confirmed, on the waiting list, or awaiting approval
     when the event approves registrations first (Event.requires_approval; staff adding someone
-    approve by adding them). The answers to the event's questions (data["answers"]) are saved
-    in the same transaction: a refused answer (ValidationError) saves nothing.
+    approve by adding them), or when a members-only event cannot tell that the person is a
+    member's (registration_membership): staff then decide, seeing the typed organisation. The
+    answers to the event's questions (data["answers"]) are saved in the same transaction: a
+    refused answer (ValidationError) saves nothing.
 
     Guarantees: confirmed registrations never exceed the capacity, however many people
     register at once (the event row is locked while the decision is made), except when a
     staff member (`added_by`) asks for `capacity_override`, which is then recorded on the
     registration; one active registration per email and event (a second attempt returns the
     first and re-sends its link, at most once in LINK_AGAIN_INTERVAL); the confirmation email
-    is queued only once the registration is committed.
+    is queued only once the registration is committed. `vouched_for` and `registered_by` are
+    a signed-in focal person's organisation and user (accounts).
     """
     now = now or timezone.now()
     email = data["email"].strip()
-    organisation = data.get("organisation")
-    if organisation is not None and not isinstance(organisation, Organisation):
-        raise TypeError("organisation must be an Organisation or None")
     try:
         with transaction.atomic():
             event = Event.objects.select_for_update().get(pk=event.pk)
-            registration_check_event_accepts(
-                event=event,
-                organisation=organisation,
+            return _register_locked(
+                event,
+                data,
                 now=now,
-                by_staff=added_by is not None,
+                added_by=added_by,
+                capacity_override=capacity_override,
                 invitation=invitation,
-                email=email,
+                vouched_for=vouched_for,
+                registered_by=registered_by,
             )
-            existing = event.registrations.active().filter(email__iexact=email).first()
-            if existing:
-                _queue_link_again(existing)
-                if invitation is not None:
-                    invitation_mark_registered(invitation=invitation, registration=existing)
-                return RegistrationOutcome(existing, created=False)
-            has_seat = _has_free_seat(event)
-            over_capacity = not has_seat and capacity_override and added_by is not None
-            if over_capacity:
-                has_seat = True
-            # Staff adding someone decide by adding them: only the public waits for approval.
-            awaits_approval = event.requires_approval and added_by is None
-            if awaits_approval:
-                status = Registration.Status.PENDING
-            elif has_seat:
-                status = Registration.Status.CONFIRMED
-            else:
-                status = Registration.Status.WAITING
-            registration = Registration.objects.create(
-                event=event,
-                organisation=organisation,
-                organisation_name="" if organisation else data.get("organisation_name", ""),
-                full_name=data["full_name"],
-                position=data.get("position", ""),
-                gender=data["gender"],
-                email=email,
-                phone=data.get("phone", ""),
-                language=data.get("language", Registration.Language.KHMER),
-                accessibility_needs=data.get("accessibility_needs", ""),
-                status=status,
-                # Stamped under the lock, so the waiting list's order is the order of decisions.
-                created_at=timezone.now(),
-                capacity_override_by=added_by if over_capacity else None,
-                capacity_override_at=timezone.now() if over_capacity else None,
-            )
-            registration_answers_save(registration=registration, answers=data.get("answers"))
-            kind = NOTICE_FOR_STATUS[status]
-            notice_queue(registration=registration, kind=kind, once_key=kind)
-            if invitation is not None:
-                invitation_mark_registered(invitation=invitation, registration=registration)
-            return RegistrationOutcome(registration, created=True)
     except IntegrityError:
         # The same email raced itself past the check above (a double click): the database's
         # unique index kept one; answer with that one.
@@ -288,6 +280,104 @@ def registration_create(
         if existing is None:
             raise
         return RegistrationOutcome(existing, created=False)
+
+
+def registrations_create_group(
+    *, event: Event, people: list, vouched_for, registered_by, now=None
+) -> list:
+    """A focal person registers several colleagues at once (accounts.views.group_register).
+
+    One transaction under the event row lock: seats go to the people in the order given, as
+    many as are free, and the rest join the waiting list (or all await approval where the
+    event approves first). A refusal or a refused answer saves no one. Each person gets their
+    own confirmation and link. Returns one RegistrationOutcome per person, in order (created
+    False: that address was already registered, and keeps its registration).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        return [
+            _register_locked(
+                event, data, now=now, vouched_for=vouched_for, registered_by=registered_by
+            )
+            for data in people
+        ]
+
+
+def _register_locked(
+    event,
+    data,
+    *,
+    now,
+    added_by=None,
+    capacity_override=False,
+    invitation=None,
+    vouched_for=None,
+    registered_by=None,
+):
+    """registration_create's decision, with the event row locked by the caller."""
+    email = data["email"].strip()
+    organisation = data.get("organisation")
+    if organisation is not None and not isinstance(organisation, Organisation):
+        raise TypeError("organisation must be an Organisation or None")
+    membership = registration_membership(
+        email=email, organisation=organisation, vouched_for=vouched_for, added_by=added_by
+    )
+    registration_check_event_accepts(
+        event=event,
+        organisation=membership.organisation,
+        now=now,
+        by_staff=added_by is not None,
+        invitation=invitation,
+        email=email,
+    )
+    existing = event.registrations.active().filter(email__iexact=email).first()
+    if existing:
+        _queue_link_again(existing)
+        if invitation is not None:
+            invitation_mark_registered(invitation=invitation, registration=existing)
+        return RegistrationOutcome(existing, created=False)
+    has_seat = _has_free_seat(event)
+    over_capacity = not has_seat and capacity_override and added_by is not None
+    if over_capacity:
+        has_seat = True
+    # Staff adding someone decide by adding them: only the public waits for approval, and
+    # for a members-only event, anyone whose membership is not proven.
+    awaits_approval = added_by is None and (
+        event.requires_approval or (event.is_members_only and not membership.is_proven_member)
+    )
+    if awaits_approval:
+        status = Registration.Status.PENDING
+    elif has_seat:
+        status = Registration.Status.CONFIRMED
+    else:
+        status = Registration.Status.WAITING
+    organisation = membership.organisation
+    registration = Registration.objects.create(
+        event=event,
+        organisation=organisation,
+        organisation_name="" if organisation else data.get("organisation_name", ""),
+        full_name=data["full_name"],
+        position=data.get("position", ""),
+        gender=data["gender"],
+        email=email,
+        phone=data.get("phone", ""),
+        language=data.get("language", Registration.Language.KHMER),
+        accessibility_needs=data.get("accessibility_needs", ""),
+        status=status,
+        # Stamped under the lock, so the waiting list's order is the order of decisions.
+        created_at=timezone.now(),
+        capacity_override_by=added_by if over_capacity else None,
+        capacity_override_at=timezone.now() if over_capacity else None,
+        membership_proof=membership.proof,
+        registered_by=registered_by,
+    )
+    registration_answers_save(registration=registration, answers=data.get("answers"))
+    kind = NOTICE_FOR_STATUS[status]
+    notice_queue(registration=registration, kind=kind, once_key=kind)
+    if invitation is not None:
+        invitation_mark_registered(invitation=invitation, registration=registration)
+    return RegistrationOutcome(registration, created=True)
 
 
 # What a registration is told when it gets each status at registration or approval.
@@ -523,8 +613,18 @@ def _record_decision(registration, decided_by, reason, now):
     registration.decided_by = decided_by
     registration.decided_at = now
     registration.decision_reason = reason.strip()
+    if registration.status != Registration.Status.REJECTED and not registration.membership_proof:
+        # Staff approving a registration vouch for it (a members-only event's typed name).
+        registration.membership_proof = Registration.MembershipProof.STAFF
     registration.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"]
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "membership_proof",
+            "updated_at",
+        ]
     )
     kind = NOTICE_FOR_STATUS.get(registration.status, RegistrationNotice.Kind.REJECTED)
     notice_queue(registration=registration, kind=kind, once_key=kind)

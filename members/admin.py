@@ -18,7 +18,16 @@ from core.admin_localization import KhmerDigitsAdminMixin, KhmerDigitsInlineMixi
 from core.admin_spreadsheets import SpreadsheetImportExportMixin
 from core.spreadsheets import neutralise_row
 
-from .models import Contact, MembershipDues, Organisation, Province, Sector
+from .admin_duplicates import ContactDuplicatesMixin, OrganisationDuplicatesMixin
+from .models import (
+    Contact,
+    MembershipDues,
+    MergeRecord,
+    Organisation,
+    OrganisationEmailDomain,
+    Province,
+    Sector,
+)
 from .resources import ContactResource, OrganisationResource
 from .services import closed_dues_years, dues_mark_paid, dues_record, members_lapsed
 
@@ -44,9 +53,23 @@ class ContactInline(KhmerDigitsInlineMixin, admin.TabularInline):
     fields = ["full_name", "position", "email", "phone", "is_primary", "is_public"]
 
 
+class EmailDomainInline(KhmerDigitsInlineMixin, admin.TabularInline):
+    """Domains staff checked are the organisation's own: registrations from them count as its
+    (members-only events included; events.services.registration_membership)."""
+
+    model = OrganisationEmailDomain
+    extra = 0
+    fields = ["domain", "verified_by", "verified_at"]
+    readonly_fields = ["verified_by", "verified_at"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(
-    KhmerDigitsAdminMixin, SpreadsheetImportExportMixin, HistoryAdmin, TranslationAdmin
+    OrganisationDuplicatesMixin,
+    KhmerDigitsAdminMixin,
+    SpreadsheetImportExportMixin,
+    HistoryAdmin,
+    TranslationAdmin,
 ):
     resource_classes = [OrganisationResource]
     import_sample_row = {
@@ -91,7 +114,18 @@ class OrganisationAdmin(
     prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["head_office_province"]
     filter_horizontal = ["sectors", "provinces"]
-    inlines = [ContactInline]
+    inlines = [ContactInline, EmailDomainInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is OrganisationEmailDomain:
+            for entry in formset.save(commit=False):
+                entry.verified_by = entry.verified_by or request.user
+                entry.save()
+            for entry in formset.deleted_objects:
+                entry.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
     fieldsets = [
         (
             None,
@@ -144,7 +178,12 @@ class OrganisationAdmin(
 
 
 @admin.register(Contact)
-class ContactAdmin(KhmerDigitsAdminMixin, SpreadsheetImportExportMixin, admin.ModelAdmin):
+class ContactAdmin(
+    ContactDuplicatesMixin,
+    KhmerDigitsAdminMixin,
+    SpreadsheetImportExportMixin,
+    admin.ModelAdmin,
+):
     resource_classes = [ContactResource]
     list_display = ["full_name", "organisation", "position", "email", "is_primary", "is_public"]
     list_filter = ["is_public", "is_primary"]
@@ -243,3 +282,35 @@ class MembershipDuesAdmin(KhmerDigitsAdminMixin, admin.ModelAdmin):
             "years": sorted(years),
         }
         return TemplateResponse(request, "admin/members/membershipdues/lapsed.html", context)
+
+
+@admin.register(MergeRecord)
+class MergeRecordAdmin(KhmerDigitsAdminMixin, admin.ModelAdmin):
+    """What each merge of duplicates moved and what it could not (members.merge): to read
+    only; merges are made from the "Possible duplicates" pages."""
+
+    list_display = ["merged_at", "kind", "removed_id", "kept_id", "merged_by"]
+    list_filter = ["kind"]
+    list_select_related = ["merged_by"]
+    search_fields = ["=kept_id", "=removed_id"]
+    fields = [
+        "kind",
+        "kept_id",
+        "removed_id",
+        "merged_by",
+        "merged_at",
+        "moved",
+        "copied",
+        "dropped",
+        "removed_snapshot",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

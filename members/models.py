@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.db.models.functions import Collate, Greatest, Lower
@@ -441,3 +443,129 @@ class MembershipDues(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.year}"
+
+
+class OrganisationEmailDomainQuerySet(models.QuerySet):
+    def member_for_email(self, email):
+        """The active member organisation that staff verified `email`'s domain for, or None:
+        proof that the person works there (events.services.registration_create)."""
+        domain = email_domain(email)
+        if not domain:
+            return None
+        entry = (
+            self.filter(
+                domain=domain,
+                organisation__membership_status=Organisation.MembershipStatus.ACTIVE,
+            )
+            .select_related("organisation")
+            .first()
+        )
+        return entry.organisation if entry else None
+
+
+def email_domain(email):
+    """'Sok@Example.org.kh ' -> 'example.org.kh'; '' without an @."""
+    _, at, domain = str(email or "").strip().rpartition("@")
+    return domain.lower().rstrip(".") if at else ""
+
+
+class OrganisationEmailDomain(models.Model):
+    """An email domain staff checked belongs to one organisation (its own, not a webmail
+    domain): registrations from it count as that organisation's, members-only events included."""
+
+    # Shared by many organisations' staff: never proof of where someone works.
+    WEBMAIL = frozenset(
+        {
+            "gmail.com",
+            "yahoo.com",
+            "hotmail.com",
+            "outlook.com",
+            "live.com",
+            "icloud.com",
+            "protonmail.com",
+            "proton.me",
+            "ymail.com",
+            "aol.com",
+            "mail.com",
+            "gmx.com",
+        }
+    )
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="email_domains",
+    )
+    domain = models.CharField(
+        _("email domain"),
+        max_length=253,
+        unique=True,
+        help_text=_("The part after @, for example ccc-cambodia.org. Never a webmail domain."),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified"), auto_now_add=True)
+
+    objects = OrganisationEmailDomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("verified email domain")
+        verbose_name_plural = _("verified email domains")
+
+    def __str__(self):
+        return self.domain
+
+    def clean(self):
+        self.domain = email_domain(f"@{self.domain.strip().lstrip('@')}")
+        if self.domain in self.WEBMAIL:
+            raise ValidationError(
+                {"domain": _("A webmail domain is shared by everyone: it proves nothing.")}
+            )
+        if "." not in self.domain or " " in self.domain:
+            raise ValidationError({"domain": _("Enter a domain such as example.org.")})
+
+
+class MergeRecord(models.Model):
+    """One merge of two duplicate records (members.merge): what the removed record held, what
+    moved to the kept one, and the rows that could not move (a clash with the kept record's
+    own), so that nothing a merge deletes is lost without a trace."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation")
+        CONTACT = "contact", _("contact")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kept_id = models.PositiveBigIntegerField(_("kept record"))
+    removed_id = models.PositiveBigIntegerField(_("removed record"))
+    # JSON-safe values (members.merge turns dates and decimals into text first).
+    removed_snapshot = models.JSONField(_("removed record as it was"), default=dict)
+    moved = models.JSONField(_("moved to the kept record"), default=dict)
+    copied = models.JSONField(_("fields filled from the removed record"), default=dict)
+    dropped = models.JSONField(_("rows not moved (the kept record had its own)"), default=list)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = _("merge of duplicates")
+        verbose_name_plural = _("merges of duplicates")
+        indexes = [models.Index(fields=["kind", "kept_id"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.removed_id} → {self.kept_id}"

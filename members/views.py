@@ -1,7 +1,15 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
+
+from core.ratelimit import rate_limited
+from core.text import clean_text, normalise_search
 
 from .filters import OrganisationFilter
 from .models import Contact, Organisation
@@ -144,3 +152,62 @@ class OrganisationDetailView(DetailView):
                 ),
             )
         )
+
+
+# The organisation field's suggestions (static/js/organisation-suggest.js): a few names, asked
+# for as someone types, so generous per address; a script gets a 429.
+SUGGESTION_COUNT = 10
+SUGGEST_RATE_LIMIT = 120
+SUGGEST_WINDOW_SECONDS = 60
+# Shorter queries match too much to help; longer ones are not a name someone types.
+SUGGEST_MIN_LENGTH = 2
+SUGGEST_MAX_LENGTH = 255
+SUGGEST_FIELDS = ["name", "name_km", "name_en", "acronym", "acronym_km"]
+
+
+def suggestion(organisation, language):
+    """One suggestion: the name in the page's language, and beside it what else the reader may
+    know it by (its acronyms, its name in the other language), which is also what lets the
+    browser's list keep it while someone types an acronym or the other name."""
+    other_name = organisation.name_en if language == "km" else organisation.name_km
+    acronyms = [organisation.acronym_km, organisation.acronym]
+    if language != "km":
+        acronyms.reverse()
+    others = [text for text in [*acronyms, other_name] if text and text != organisation.name]
+    return {
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "label": " · ".join(dict.fromkeys(others)),
+    }
+
+
+@require_GET
+def organisation_suggest(request):
+    """At most SUGGESTION_COUNT directory organisations matching `q`, best first (the
+    directory's search, walked as SearchResults does: a page's worth of rows, whatever the
+    size of the directory), as JSON. Bad or short input is no error: just no suggestions."""
+    if rate_limited(
+        request,
+        scope="organisation-suggest",
+        limit=SUGGEST_RATE_LIMIT,
+        window_seconds=SUGGEST_WINDOW_SECONDS,
+    ):
+        response = JsonResponse(
+            {"results": [], "error": _("Too many requests. Please wait a minute.")}, status=429
+        )
+        response["Retry-After"] = str(SUGGEST_WINDOW_SECONDS)
+        return response
+    query = request.GET.get("q", "")
+    query = clean_text(query) if len(query) <= SUGGEST_MAX_LENGTH else ""
+    results = []
+    if len(normalise_search(query)) >= SUGGEST_MIN_LENGTH:
+        organisations = Organisation.objects.public().only(*SUGGEST_FIELDS).by_name()
+        language = (get_language() or "km")[:2]
+        matches = SearchResults(organisations, query)[:SUGGESTION_COUNT]
+        results = [suggestion(organisation, language) for organisation in matches]
+    response = JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
+    # Public directory data: browsers may keep it a few minutes (a backspace asks nothing).
+    # The anonymous page cache keeps it too, per URL and so per language and query, and drops
+    # it when an organisation changes (members.apps).
+    patch_cache_control(response, public=True, max_age=300)
+    return response

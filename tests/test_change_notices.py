@@ -76,14 +76,18 @@ def test_staff_see_how_many_people_will_be_told_before_saving(
 def test_admin_change_of_time_queues_notices(
     admin_client, event_with_confirmed_waiting_and_cancelled
 ):
-    event = event_with_confirmed_waiting_and_cancelled
-    later = event.starts_at + datetime.timedelta(hours=2)
     from django.utils import timezone
 
+    event = event_with_confirmed_waiting_and_cancelled
+    # Dates and times both: two hours later may be past midnight (a late-evening test run).
+    starts = timezone.localtime(event.starts_at + datetime.timedelta(hours=2))
+    ends = starts + datetime.timedelta(hours=3)
     data = event_form_data(
         event,
-        starts_at_1=timezone.localtime(later).strftime("%H:%M"),
-        ends_at_1=timezone.localtime(later + datetime.timedelta(hours=3)).strftime("%H:%M"),
+        starts_at_0=starts.strftime("%d/%m/%Y"),
+        starts_at_1=starts.strftime("%H:%M"),
+        ends_at_0=ends.strftime("%d/%m/%Y"),
+        ends_at_1=ends.strftime("%H:%M"),
     )
     response = admin_client.post(f"/en/admin/events/event/{event.pk}/change/", data)
     assert response.status_code == 302

@@ -32,6 +32,8 @@ def test_who_changed_what_is_visible_in_the_admin(client, staff_user):
         "is_public": "on",
         "contacts-TOTAL_FORMS": 0,
         "contacts-INITIAL_FORMS": 0,
+        "email_domains-TOTAL_FORMS": 0,
+        "email_domains-INITIAL_FORMS": 0,
     }
     response = client.post(f"/en/admin/members/organisation/{organisation.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -58,7 +60,15 @@ def test_a_deleted_organisation_is_listed_and_can_be_restored(client, staff_user
         for name, value in form.initial.items()
         if value not in (None, []) and name != "logo"
     }
-    data.update({"contacts-TOTAL_FORMS": 0, "contacts-INITIAL_FORMS": 0, "is_public": "on"})
+    data.update(
+        {
+            "contacts-TOTAL_FORMS": 0,
+            "contacts-INITIAL_FORMS": 0,
+            "email_domains-TOTAL_FORMS": 0,
+            "email_domains-INITIAL_FORMS": 0,
+            "is_public": "on",
+        }
+    )
     response = client.post(
         f"/en/admin/members/organisation/{pk}/history/{version.history_id}/", data
     )

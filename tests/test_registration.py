@@ -11,7 +11,6 @@ from django.utils import timezone, translation
 from events.models import Event, Registration, RegistrationNotice
 from events.services import registration_cancel
 from events.tasks import deliver_outbox, sweep_outbox
-from members.models import Organisation
 from tests.factories import EventFactory, OrganisationFactory, RegistrationFactory
 from tests.helpers import altered
 
@@ -149,21 +148,6 @@ def test_closed_or_cancelled_events_refuse_registration(client, event_kwargs, me
     assert not Registration.objects.exists()
 
 
-def test_members_only_events_refuse_non_members(client):
-    event = EventFactory(audience=Event.Audience.MEMBERS)
-    lapsed = OrganisationFactory(membership_status=Organisation.MembershipStatus.LAPSED)
-    response = register(client, event)
-    assert response.status_code == 400
-    assert "member organisations only" in response.text
-    response = register(client, event, organisation_name=lapsed.acronym)
-    assert response.status_code == 400  # only active members count
-    member = OrganisationFactory(name_en="Kampot Farmers", acronym="KFA")
-    response = register(client, event, organisation_name="kfa")
-    assert response.status_code == 302
-    registration = Registration.objects.get()
-    assert registration.organisation == member and registration.organisation_name == ""
-
-
 def test_a_typed_member_name_links_the_member_and_others_stay_free_text(client):
     event = EventFactory()
     member = OrganisationFactory(name_en="Kampot Farmers", name_km="សមាគមកសិករកំពត")
@@ -175,10 +159,13 @@ def test_a_typed_member_name_links_the_member_and_others_stay_free_text(client):
 
 
 def test_the_form_suggests_member_names_while_typing(client):
+    # The names come from the directory as someone types (tests/test_organisation_suggest.py).
     OrganisationFactory(name_en="Kampot Farmers", acronym="KFA")
     event = EventFactory()
     text = client.get(f"/en/events/{event.slug}/register/").text
-    assert 'list="member-organisations"' in text and 'value="Kampot Farmers"' in text
+    assert 'data-suggest-url="/en/members/suggest/"' in text
+    (suggestion,) = client.get("/en/members/suggest/", {"q": "kfa"}).json()["results"]
+    assert suggestion["name"] == "Kampot Farmers" and suggestion["acronym"] == "KFA"
 
 
 def test_khmer_errors_for_bad_input(client):
