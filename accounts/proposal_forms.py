@@ -122,7 +122,10 @@ class ProfileChangeForm(forms.Form):
     def _required_text(self, name):
         value = clean_text(self.cleaned_data[name])
         if not value:
-            raise forms.ValidationError(_("This field is required."), code="required")
+            # Django's own words (their Khmer is in locale_overrides), not a second copy.
+            raise forms.ValidationError(
+                forms.Field.default_error_messages["required"], code="required"
+            )
         return value
 
     def clean_description_km(self):

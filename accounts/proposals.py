@@ -13,6 +13,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -115,11 +116,15 @@ def _stored_value(name, value):
     return value or ""
 
 
+# Django's own words (their Khmer is in locale_overrides), not a second copy.
+REQUIRED_MESSAGE = forms.Field.default_error_messages["required"]
+
+
 def _validate(data):
     errors = {}
     for name, value in data.items():
         if name in REQUIRED_FIELDS and not value.strip():
-            errors[name] = ValidationError(_("This field is required."), code="required")
+            errors[name] = ValidationError(REQUIRED_MESSAGE, code="required")
         elif name in TEXT_FIELDS:
             try:
                 Organisation._meta.get_field(name).clean(value, None)

@@ -501,7 +501,7 @@ class OrganisationEmailDomain(models.Model):
         _("email domain"),
         max_length=253,
         unique=True,
-        help_text=_("The part after @, for example ccc-cambodia.org. Never a webmail domain."),
+        help_text=_("The part of the address after @. Never a domain that anyone may sign up to."),
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,26 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0007_name_km_words'),
+        ("members", "0007_name_km_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganisationEmailDomain',
+            name="OrganisationEmailDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(help_text='The part after @, for example ccc-cambodia.org. Never a webmail domain.', max_length=253, unique=True, verbose_name='email domain')),
-                ('verified_at', models.DateTimeField(auto_now_add=True, verbose_name='verified')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='email_domains', to='members.organisation', verbose_name='organisation')),
-                ('verified_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        help_text=(
+                            "The part of the address after @. Never a domain that anyone may "
+                            "sign up to."
+                        ),
+                        max_length=253,
+                        unique=True,
+                        verbose_name="email domain",
+                    ),
+                ),
+                ("verified_at", models.DateTimeField(auto_now_add=True, verbose_name="verified")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_domains",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="verified by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verified email domain',
-                'verbose_name_plural': 'verified email domains',
-                'ordering': ['domain'],
+                "verbose_name": "verified email domain",
+                "verbose_name_plural": "verified email domains",
+                "ordering": ["domain"],
             },
         ),
     ]
