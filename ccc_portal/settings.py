@@ -352,6 +352,13 @@ PORTAL_NAME = _("Cooperation Committee for Cambodia")
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 20)
 # Sign-in links one address may ask for in fifteen minutes.
 SIGN_IN_RATE_LIMIT = env_int("SIGN_IN_RATE_LIMIT", 5)
+# Telegram notices (opt-in per registrant). Without a bot token the option is hidden and every
+# notice goes by email alone. The webhook secret is Telegram's X-Telegram-Bot-Api-Secret-Token.
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_BOT_USERNAME = os.environ.get("TELEGRAM_BOT_USERNAME", "")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+# Tests and CI point this at a fake Bot API on loopback; nothing in them talks to Telegram.
+TELEGRAM_API_BASE_URL = os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
 # A minimal view at /bench/floor/ for the load benchmark's baseline; off in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Upload limit for signed MoU documents (bytes).

@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
+from events.telegram_views import telegram_webhook
 from events.urls import certificate_urlpatterns, ical_urlpatterns, registration_urlpatterns
 
 from . import views
@@ -25,6 +26,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include((ical_urlpatterns, "ical"))),
+    path("telegram/webhook/", telegram_webhook, name="telegram-webhook"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -46,6 +46,7 @@ from .models import (
     RegistrationNotice,
     ReminderDelivery,
     ReminderRule,
+    TelegramMessage,
 )
 from .photos import event_photos_refresh
 from .reports import event_participation
@@ -356,6 +357,14 @@ class ReminderDeliveryInline(OutboxInline):
     readonly_fields = ["rule", *OutboxInline.readonly_fields]
 
 
+class TelegramMessageInline(OutboxInline):
+    """The same news on Telegram, beside the emails, for registrants who opted in."""
+
+    model = TelegramMessage
+    fields = ["kind", *OutboxInline.readonly_fields]
+    readonly_fields = ["kind", *OutboxInline.readonly_fields]
+
+
 @admin.register(Registration)
 class RegistrationAdmin(
     RegistrationAnswersAdminMixin,  # the event's questions and the answers (admin_questions)
@@ -368,7 +377,7 @@ class RegistrationAdmin(
     registration_create, and the status changes only through the actions below. They are
     cancelled, never deleted here: a deletion would free a seat without promoting anyone."""
 
-    inlines = [RegistrationNoticeInline, ReminderDeliveryInline]
+    inlines = [RegistrationNoticeInline, ReminderDeliveryInline, TelegramMessageInline]
     resource_classes = [RegistrationResource]
     actions = [
         "approve_registrations",
@@ -444,6 +453,7 @@ class RegistrationAdmin(
                     "over_capacity",
                     "membership_proof",
                     "registered_by",
+                    "telegram_chat",
                 ]
             },
         ),
@@ -453,6 +463,7 @@ class RegistrationAdmin(
         "status",
         "membership_proof",
         "registered_by",
+        "telegram_chat",
         "created_at",
         "updated_at",
         "cancelled_at",

@@ -15,6 +15,7 @@ from .models import (
     Registration,
     RegistrationNotice,
     ReminderDelivery,
+    TelegramMessage,
 )
 
 
@@ -39,6 +40,13 @@ class RegistrationNoticeAdmin(RegistrantOutboxAdmin):
     list_display = ["registration", "event", "kind", "status", "sent_at", "attempts", "error"]
     list_filter = ["status", "kind"]
     readonly_fields = ["registration", "kind", *OUTBOX_FIELDS]
+
+
+@admin.register(TelegramMessage)
+class TelegramMessageAdmin(RegistrantOutboxAdmin):
+    list_display = ["registration", "event", "kind", "status", "sent_at", "attempts", "error"]
+    list_filter = ["status", "kind"]
+    readonly_fields = ["registration", "chat", "kind", *OUTBOX_FIELDS]
 
 
 @admin.register(EventMessageDelivery)

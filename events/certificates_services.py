@@ -13,6 +13,7 @@ from core import outbox
 from .certificates import registration_pk_from_code
 from .models import CertificateDelivery, Event, Registration
 from .services import _deliver_after_commit
+from .telegram_outbox import CERTIFICATE, telegram_queue_event_news
 
 
 def certificate_registrations(event: Event):
@@ -65,6 +66,12 @@ def certificates_email(*, event: Event) -> int:
         outbox.resend(skipped)
         CertificateDelivery.objects.bulk_create(
             [CertificateDelivery(registration_id=pk) for pk in owed], ignore_conflicts=True
+        )
+        # "Your certificate has been emailed", on Telegram for those who opted in.
+        telegram_queue_event_news(
+            registrations=Registration.objects.filter(pk__in=owed),
+            kind=CERTIFICATE,
+            once_key=CERTIFICATE,
         )
         _deliver_after_commit("certificate", None)
     return len(owed)

@@ -29,6 +29,7 @@ from .models import (
     RegistrationNotice,
     ReminderDelivery,
 )
+from .telegram_links import telegram_deep_link
 
 Kind = RegistrationNotice.Kind
 REMINDER = "reminder"
@@ -62,6 +63,8 @@ WITH_CHECKIN_CODE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.EXISTING}
 WITH_CHECKIN_CODE_LINK = {Kind.CHANGED, REMINDER}
 # Emails after which the registration is over: no "cancel if you cannot come" link.
 WITHOUT_CANCEL_LINK = {Kind.CANCELLED, Kind.EVENT_CANCELLED, Kind.REJECTED, Kind.OFFER_PASSED}
+# Emails that offer Telegram notices (events.telegram_links), while a bot is configured.
+WITH_TELEGRAM_LINK = {Kind.CONFIRMED, Kind.WAITING, Kind.PENDING, Kind.PROMOTED}
 # Emails that answer a staff decision, with the reason staff gave.
 WITH_DECISION_REASON = {Kind.CONFIRMED, Kind.WAITING, Kind.REJECTED}
 
@@ -117,6 +120,7 @@ def registration_email(registration: Registration, kind: str, now=None) -> Email
             else "",
             **online_context(event, registration),
             **registration_links(registration),
+            "telegram_link": telegram_deep_link(registration) if kind in WITH_TELEGRAM_LINK else "",
         }
         subject = str(SUBJECTS[kind] % {"title": event.title, "when": soon})
         text = render_to_string("emails/events/registration.txt", context)

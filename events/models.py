@@ -693,6 +693,16 @@ class Registration(models.Model):
         blank=True,
         editable=False,
     )
+    # Where this registrant gets notices on Telegram too (events.telegram), if they opted in.
+    telegram_chat = models.ForeignKey(
+        "TelegramChat",
+        verbose_name=_("Telegram chat"),
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     # The signed-in focal person who registered this colleague (accounts), if one did.
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1699,3 +1709,58 @@ class EventPhoto(models.Model):
 
     def __str__(self):
         return str(self.material) if self.material_id else self.large.name
+
+
+class TelegramChat(models.Model):
+    """A Telegram chat that a registrant linked by pressing Start on the deep link from their
+    page or confirmation (events.telegram). Notices to its registrations also go there."""
+
+    chat_id = models.BigIntegerField(_("Telegram chat"), unique=True)
+    # The registrant agreed in the chat that their later registrations with this address are
+    # linked too; empty otherwise.
+    future_email = models.EmailField(_("also for later registrations of"), blank=True)
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+    # The person blocked the bot or sent /stop: nothing more goes to this chat.
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Telegram chat")
+        verbose_name_plural = _("Telegram chats")
+
+    def __str__(self):
+        return str(self.chat_id)
+
+
+class TelegramMessage(OutboxEntry):
+    """A notice owed to a registrant's linked Telegram chat: written in the same transaction as
+    the email's row, sent by a worker, once per registration and `once_key` ("notice:<id>",
+    "reminder:<rule id>", "certificate")."""
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="telegram_messages",
+    )
+    chat = models.ForeignKey(
+        TelegramChat,
+        verbose_name=_("Telegram chat"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    once_key = models.CharField(max_length=40, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Telegram message")
+        verbose_name_plural = _("Telegram messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "once_key"], name="telegram_message_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.registration} · {self.kind}"

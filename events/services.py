@@ -26,6 +26,8 @@ from .models import (
     ReminderRule,
 )
 from .questions import event_questions_copy_from_type, registration_answers_save
+from .telegram_bot import telegram_chat_for_email
+from .telegram_outbox import telegram_queue, telegram_queue_event_news, telegram_queue_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ def event_save(*, event: Event, changed_fields=(), default_reminders=True) -> Ev
         ],
         ignore_conflicts=True,
     )
+    telegram_queue_event_news(registrations=registrations, kind=kind, once_key=once_key)
     if notices:
         # Delivered by the outbox sweep (within a minute), in batches over one connection.
         logger.info("Event %s changed: %s registrants to tell", event.pk, len(notices))
@@ -163,6 +166,8 @@ def notice_queue(*, registration: Registration, kind: str, once_key: str = ""):
     except IntegrityError:
         return None
     _deliver_after_commit("notice", [notice.pk])
+    # The same news on Telegram for those who opted in (events.telegram_outbox).
+    telegram_queue(registration=registration, kind=kind, once_key=f"notice:{notice.pk}")
     return notice
 
 
@@ -371,6 +376,8 @@ def _register_locked(
         capacity_override_at=timezone.now() if over_capacity else None,
         membership_proof=membership.proof,
         registered_by=registered_by,
+        # The person asked the bot to bring their later registrations too (/always).
+        telegram_chat=telegram_chat_for_email(email),
     )
     registration_answers_save(registration=registration, answers=data.get("answers"))
     kind = NOTICE_FOR_STATUS[status]
@@ -993,14 +1000,15 @@ def event_message_send_test(*, event, statuses, texts, user) -> list:
     return emails
 
 
-def reminders_due(*, now=None):
+def reminders_due(*, now=None, with_telegram_chat=False):
     """(registration, rule) pairs owed a reminder now and not yet in the ledger.
 
     Owed: the registrant is still owed the event's reminders (confirmed, the event published
     and not started: RegistrationQuerySet.owed_reminders, which the send checks again), the
     reminder's moment (start minus offset) has come (ReminderRuleQuerySet.due), and the
     registration existed by then (someone who registers after the moment does not get that
-    late reminder).
+    late reminder). `with_telegram_chat`: triples, with the registration's linked Telegram
+    chat (or None).
     """
     now = now or timezone.now()
     for rule in ReminderRule.objects.due(now):
@@ -1008,9 +1016,14 @@ def reminders_due(*, now=None):
             Registration.objects.owed_reminders(now)
             .filter(event_id=rule.event_id, created_at__lte=rule.due_at)
             .exclude(reminder_deliveries__rule=rule)
-            .values_list("pk", flat=True)
         )
-        for registration_id in registrations.iterator():
+        if with_telegram_chat:
+            for registration_id, chat_id in registrations.values_list(
+                "pk", "telegram_chat_id"
+            ).iterator():
+                yield registration_id, rule.pk, chat_id
+            continue
+        for registration_id in registrations.values_list("pk", flat=True).iterator():
             yield registration_id, rule.pk
 
 
@@ -1020,15 +1033,25 @@ def reminders_schedule(*, now=None, batch_size=1000) -> int:
     now = now or timezone.now()
     created = 0
     batch = []
-    for registration_id, rule_id in reminders_due(now=now):
-        batch.append(
-            ReminderDelivery(registration_id=registration_id, rule_id=rule_id, next_attempt_at=now)
-        )
+    for registration_id, rule_id, chat_id in reminders_due(now=now, with_telegram_chat=True):
+        batch.append((registration_id, rule_id, chat_id))
         if len(batch) >= batch_size:
-            created += len(ReminderDelivery.objects.bulk_create(batch, ignore_conflicts=True))
+            created += _reminders_write(batch, now)
             batch = []
     if batch:
-        created += len(ReminderDelivery.objects.bulk_create(batch, ignore_conflicts=True))
+        created += _reminders_write(batch, now)
+    return created
+
+
+@transaction.atomic
+def _reminders_write(batch, now):
+    """Reminder rows and, for registrants who opted in, their Telegram twins, together."""
+    rows = [
+        ReminderDelivery(registration_id=registration_id, rule_id=rule_id, next_attempt_at=now)
+        for registration_id, rule_id, _chat_id in batch
+    ]
+    created = len(ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True))
+    telegram_queue_reminders(deliveries=[row for row in batch if row[2]])
     return created
 
 

@@ -15,7 +15,9 @@ from networks.models import MoUDigestDelivery
 from networks.tasks import deliver_mou_digests
 
 from .delivery import OUTBOXES, deliver_outbox
+from .models import TelegramMessage
 from .services import offers_pass_on_expired, reminders_schedule
+from .telegram_outbox import deliver_telegram
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +55,22 @@ def sweep_outbox():
             in_flight += len(ids)
     if outbox.claimable_exists(MoUDigestDelivery):
         deliver_mou_digests.delay()
+    telegram_dispatched = _dispatch_telegram()
     return {
         "offers_passed_on": offers_passed,
         "reminders_scheduled": scheduled,
+        "telegram_dispatched": telegram_dispatched,
         "dispatched": dispatched,
     }
+
+
+def _dispatch_telegram():
+    """Telegram's outbox, claimed in batches like the emails' (events.telegram_outbox)."""
+    dispatched = 0
+    for _batch in range(SWEEP_MAX_BATCHES):
+        token, ids = outbox.claim_batch(TelegramMessage)
+        if not ids:
+            break
+        deliver_telegram.delay(ids, str(token))
+        dispatched += len(ids)
+    return dispatched

@@ -33,6 +33,7 @@ registration_urlpatterns = [
     path("<str:token>/", views.registration_detail, name="detail"),
     path("<str:token>/cancel/", views.registration_cancel_view, name="cancel"),
     path("<str:token>/offer/", offer_views.registration_offer_view, name="offer"),
+    path("<str:token>/telegram/stop/", views.registration_telegram_stop, name="telegram-stop"),
     # The registrant's own calendar file: with the join link while they hold a seat.
     path("<str:token>/calendar.ics", views.registration_ics, name="ics"),
 ]

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.localization import weekday_names
@@ -23,6 +23,8 @@ from .models import Event, EventSeries, Registration, RegistrationNotice
 from .public_report import public_report_context, series_archive
 from .questions import registration_answers
 from .services import RegistrationRefused, registration_cancel, registration_create
+from .telegram_bot import telegram_unlink
+from .telegram_links import telegram_deep_link
 
 # How far back the subscription feed reaches, so calendar apps keep recent events, and how many
 # events it carries at most (the nearest ones), so that it stays small for phones.
@@ -264,9 +266,19 @@ def registration_detail(request, token):
             "token": token,
             "checkin_qr": _checkin_qr(registration),
             "answers": registration_answers(registration),
+            "telegram_link": telegram_deep_link(registration),
             **online_context(registration.event, registration),
         },
     )
+
+
+@require_POST
+def registration_telegram_stop(request, token):
+    """The registrant stops Telegram messages about this registration (emails go on)."""
+    registration = _registration_from_token(token)
+    telegram_unlink(registration=registration)
+    messages.success(request, _("Telegram messages about this registration are stopped."))
+    return redirect("registrations:detail", token=token)
 
 
 def registration_ics(request, token):

@@ -24,3 +24,7 @@ WHITENOISE_AUTOREFRESH = True
 # Pages are rendered every time in tests (query counts, fresh content); one test turns the page
 # cache on to check it.
 PAGE_CACHE_SECONDS = 0
+# No test talks to the real Telegram: without the fake_telegram fixture there is no bot, and a
+# stray call goes to the discard port on loopback.
+TELEGRAM_BOT_TOKEN = ""
+TELEGRAM_API_BASE_URL = "http://127.0.0.1:9"

@@ -23,6 +23,7 @@ from events.tasks import sweep_outbox
 from tests.factories import EventFactory, RegistrationFactory
 from tests.smtp import TRY_LATER, ProgrammableHandler
 from tests.smtp import smtp_server as loopback_smtp_server
+from tests.telegram_fixtures import fake_telegram_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 WAIT_SECONDS = 60
@@ -262,3 +263,31 @@ def test_a_killed_workers_emails_are_taken_over_within_two_minutes(
     assert takeover >= settings.OUTBOX_CLAIM_TIMEOUT_SECONDS - 2  # the claim was respected
     with capsys.disabled():
         print(f"\nworker SIGKILLed mid-batch: its 4 claimed emails sent {takeover:.1f} s later")
+
+
+def test_a_reminder_reaches_telegram_exactly_once_through_a_real_worker(
+    settings, worker, fake_telegram
+):
+    """Issue 17: the same sweep hands the Telegram twin to a real worker, which sends it to the
+    fake Bot API once; sweeping again sends nothing more."""
+    from events.models import TelegramChat, TelegramMessage
+
+    event, (registration,) = event_with_due_reminders(1)
+    chat = TelegramChat.objects.create(chat_id=90210)
+    registration.telegram_chat = chat
+    registration.save(update_fields=["telegram_chat"])
+    fake_telegram.fail_next("sendMessage", "500")  # the first try fails: retried, not lost
+    settings.OUTBOX_RETRY_BASE_SECONDS = 0
+    with smtp_server(settings, ProgrammableHandler()) as handler:
+        for _ in range(4):
+            sweep_outbox.delay().get(timeout=WAIT_SECONDS)
+            wait_until_drained(ReminderDelivery, TelegramMessage)
+    reminders = [p for p in fake_telegram.sent() if p["chat_id"] == 90210]
+    assert len(reminders) == 1 and event.title_km in reminders[0]["text"]
+    assert handler.received == [registration.email]
+    message = TelegramMessage.objects.get()
+    assert (message.status, message.attempts) == ("sent", 1)
+    print(
+        f"\nTelegram through a real worker: {len(fake_telegram.calls_of('sendMessage'))} "
+        f"sendMessage calls (1 refused with 500, then {len(reminders)} delivered) over 4 sweeps"
+    )
