@@ -36,6 +36,12 @@ def recreate_database():
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
+        # A machine where only PostgreSQL runs (no .ci/run before): make the bench's own role.
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [url.username])
+        if cursor.fetchone() is None:
+            cursor.execute(
+                f'CREATE ROLE "{url.username}" LOGIN CREATEDB PASSWORD %s', [url.password or ""]
+            )
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}" OWNER "{url.username}"')
     admin.close()
