@@ -6,6 +6,10 @@ adds generated organisations (bench/dataset.py's names) up to BENCH_SEARCH_ORGAN
 (default 50,000) with their search index; then calls the directory view in-process (no page
 cache, no HTTP) for 16 queries x 12 rounds in Khmer and prints p50/p95 of the whole view
 (search, paginator count, page, template) and the slowest queries.
+
+BENCH_SEARCH_PATH chooses the search the view pages with: "search" (default) members.search's
+SearchResults and CappedPaginator (one query for a page and its count), "view" whatever
+members/views.py has, "both" the two in turn, query by query (the same machine load for both).
 """
 
 import os
@@ -22,6 +26,9 @@ DATABASE_URL = os.environ.get(
 )
 ORGANISATIONS = int(os.environ.get("BENCH_SEARCH_ORGANISATIONS", "50000"))
 ROUNDS = int(os.environ.get("BENCH_SEARCH_ROUNDS", "12"))
+PATHS = {"both": ["view", "search"]}.get(
+    os.environ.get("BENCH_SEARCH_PATH", "search"), [os.environ.get("BENCH_SEARCH_PATH", "search")]
+)
 QUERIES = [
     # common words (thousands of names), rare combinations, prefixes, Latin, acronyms
     "អភិវឌ្ឍន៍",
@@ -103,6 +110,34 @@ def _vacuum():
         cursor.execute("VACUUM ANALYZE")
 
 
+def _views():
+    """The directory view for each path measured (see BENCH_SEARCH_PATH)."""
+    from members import search, views
+
+    found = {}
+    for path in PATHS:
+        if path == "view":
+            found[path] = views.OrganisationListView.as_view()
+        elif path == "search":
+            found[path] = views.OrganisationListView.as_view(paginator_class=search.CappedPaginator)
+        else:
+            raise SystemExit(f"BENCH_SEARCH_PATH: unknown path {path!r}")
+    return found
+
+
+def _call(view, request, path):
+    from members import search, views
+
+    if path != "search":
+        return view(request)
+    # The view makes views.SearchResults; members.search's is the one to measure.
+    original, views.SearchResults = views.SearchResults, search.SearchResults
+    try:
+        return view(request)
+    finally:
+        views.SearchResults = original
+
+
 def _measure():
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection, reset_queries
@@ -111,32 +146,43 @@ def _measure():
     from django.utils import translation
 
     from members.models import Organisation
-    from members.views import OrganisationListView
 
-    view = OrganisationListView.as_view()
+    views = _views()
     factory = RequestFactory()
-    timings = {query: [] for query in QUERIES}
+    timings = {(path, query): [] for path in PATHS for query in QUERIES}
     found = {}
     with translation.override("km"):
         for _round in range(ROUNDS):
             for query in QUERIES:
-                request = factory.get("/km/members/", {"q": query})
-                request.user = AnonymousUser()
-                began = time.perf_counter()
-                with CaptureQueriesContext(connection) as queries:
-                    response = view(request)
-                    response.render()
-                timings[query].append((time.perf_counter() - began) * 1000)
-                found[query] = (response.context_data["paginator"].count, len(queries))
-                reset_queries()
-    every = sorted(t for values in timings.values() for t in values)
-    p50 = statistics.median(every)
-    p95 = every[int(len(every) * 0.95) - 1]
+                for path, view in views.items():
+                    request = factory.get("/km/members/", {"q": query})
+                    request.user = AnonymousUser()
+                    began = time.perf_counter()
+                    with CaptureQueriesContext(connection) as queries:
+                        response = _call(view, request, path)
+                        response.render()
+                    timings[path, query].append((time.perf_counter() - began) * 1000)
+                    paginator = response.context_data["paginator"]
+                    page = [
+                        organisation.pk for organisation in response.context_data["organisations"]
+                    ]
+                    found[path, query] = (paginator.count, len(queries), page)
+                    reset_queries()
     print(f"organisations: {Organisation.objects.count()}, {len(QUERIES)} queries x {ROUNDS}")
-    print(f"p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {every[-1]:.1f} ms")
-    for query, values in sorted(timings.items(), key=lambda item: -statistics.median(item[1])):
-        count, sql = found[query]
-        print(f"  {statistics.median(values):7.1f} ms  {count:>6} found  {sql} SQL  {query}")
+    for path in PATHS:
+        every = sorted(t for (p, _), values in timings.items() if p == path for t in values)
+        p50 = statistics.median(every)
+        p95 = every[int(len(every) * 0.95) - 1]
+        print(f"{path}: p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {every[-1]:.1f} ms")
+        mine = {query: values for (p, query), values in timings.items() if p == path}
+        for query, values in sorted(mine.items(), key=lambda item: -statistics.median(item[1])):
+            count, sql, _page = found[path, query]
+            print(f"  {statistics.median(values):7.1f} ms  {count:>6} found  {sql} SQL  {query}")
+    if len(PATHS) > 1:
+        # The paths must show the same page: the same count and organisations in the same order.
+        for query in QUERIES:
+            if len({repr(found[path, query][::2]) for path in PATHS}) > 1:
+                print(f"  the pages differ for {query}")
 
 
 def main():

@@ -1,12 +1,39 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from core.localization import latin_digits
 
 from .models import Organisation, Province, Sector
 
 MAX_QUERY_LENGTH = 100
+
+
+class ChoicesInOneQuery(ModelChoiceIterator):
+    """A select's choices read with one query, however often the page reads them: the template's
+    for loop takes their length first, and Django's iterator would count them, then open a
+    cursor to read them. The rows stay on the form's own queryset (a copy per request)."""
+
+    def __len__(self):
+        extra = (self.field.empty_label is not None) + (self.field.null_label is not None)
+        return len(self.queryset) + extra
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for instance in self.queryset:
+            yield self.choice(instance)
+
+
+class ChoiceFieldInOneQuery(ModelChoiceField):
+    iterator = ChoicesInOneQuery
+
+
+class ModelChoiceFilterInOneQuery(django_filters.ModelChoiceFilter):
+    field_class = ChoiceFieldInOneQuery
 
 
 def _sectors(request):
@@ -29,14 +56,14 @@ class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("All kinds")
     )
-    sector = django_filters.ModelChoiceFilter(
+    sector = ModelChoiceFilterInOneQuery(
         label=_("Sector"),
         field_name="sectors",
         to_field_name="slug",
         queryset=_sectors,
         empty_label=_("All sectors"),
     )
-    province = django_filters.ModelChoiceFilter(
+    province = ModelChoiceFilterInOneQuery(
         label=_("Province"),
         field_name="head_office_province",
         to_field_name="slug",

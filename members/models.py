@@ -150,7 +150,7 @@ class OrganisationQuerySet(models.QuerySet):
         """The three ranks of search() as filters of this queryset (whole words, word starts,
         parts of words), each without the others; and all matches. Conditions checked per
         organisation in the token index, so that a walk in name order stops after one page
-        (members.views.SearchResults)."""
+        (members.search.WalkedSearch)."""
         words = search_query_words(query)
         if not words:
             return [self], self
@@ -371,7 +371,7 @@ class OrganisationSearchToken(models.Model):
                 name="org_search_token_prefix",
             ),
             # The other way round: does this organisation have a token starting so? (a search
-            # walking the names in order checks each one; members.views.SearchResults).
+            # walking the names in order checks each one; members.search.WalkedSearch).
             models.Index(
                 fields=["organisation", "token", "kind"],
                 opclasses=["int8_ops", "varchar_pattern_ops", "int2_ops"],

@@ -1,8 +1,6 @@
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -13,6 +11,7 @@ from core.text import clean_text, normalise_search
 
 from .filters import OrganisationFilter
 from .models import Contact, Organisation
+from .search import CappedPaginator, SearchResults
 
 LIST_FIELDS = [
     "slug",
@@ -27,77 +26,6 @@ LIST_FIELDS = [
     "head_office_province__name_km",
     "head_office_province__name_en",
 ]
-
-
-class CappedPaginator(Paginator):
-    """Counts at most `cap` + 1 rows (a LIMIT inside the COUNT): a search matching tens of
-    thousands of names is not counted to the last one. `is_capped`: there are more than `cap`
-    (the page says "more than 1,000"); the pages then stop at the cap."""
-
-    cap = 1000
-
-    @cached_property
-    def is_capped(self):
-        return self._counted > self.cap
-
-    @cached_property
-    def _counted(self):
-        if isinstance(self.object_list, SearchResults):
-            return self.object_list.count_upto(self.cap + 1)
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
-
-    @cached_property
-    def count(self):
-        return min(self._counted, self.cap)
-
-
-class SearchResults:
-    """A directory search's matches in the order of Organisation.objects.search (best rank,
-    then name), paged without sorting every match: a page walks the ranks in turn
-    (OrganisationQuerySet.search_tiers), each in name order, and stops when it is full; on
-    PostgreSQL the walk reads the index of public Khmer names and checks each organisation in
-    the token index (migration 0006), so a word in 50,000 names costs a page, not a sort of
-    50,000 rows. The walk reads ids only (an index-only scan); one query then loads the page."""
-
-    def __init__(self, queryset, query):
-        self.queryset = queryset
-        self.tiers, self.matches = queryset.order_by().search_tiers(query)
-        self.ordering = queryset.query.order_by
-        self._counts = {}
-
-    def count_upto(self, limit):
-        """How many match, counting no further than `limit`."""
-        if limit not in self._counts:
-            self._counts[limit] = self.matches.order_by().values("pk")[:limit].count()
-        return self._counts[limit]
-
-    def __len__(self):
-        return self.count_upto(CappedPaginator.cap + 1)
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice):
-            return self[item : item + 1][0]
-        start, stop = item.start or 0, item.stop
-        # Known exactly when the paginator counted fewer than its cap: no walk past the end.
-        known = [count for limit, count in self._counts.items() if count < limit]
-        end = min([stop, *known])
-        ids = []
-        offset = 0  # where the current rank starts among all matches
-        for tier in self.tiers:
-            if start + len(ids) >= end:
-                break
-            first = max(start - offset, 0) if not ids else 0
-            walk = tier.order_by(*self.ordering).values_list("pk", flat=True)
-            found = list(walk[first : end - offset])
-            ids.extend(found)
-            if found:
-                offset += first + len(found)
-            elif first:
-                offset += tier.order_by().values("pk")[:first].count()
-        if not ids:
-            return []
-        rows = self.queryset.filter(pk__in=ids).in_bulk(ids)
-        return [rows[pk] for pk in ids]
 
 
 class OrganisationListView(ListView):
@@ -184,7 +112,7 @@ def suggestion(organisation, language):
 @require_GET
 def organisation_suggest(request):
     """At most SUGGESTION_COUNT directory organisations matching `q`, best first (the
-    directory's search, walked as SearchResults does: a page's worth of rows, whatever the
+    directory's search, members.search.SearchResults: a page's worth of rows, whatever the
     size of the directory), as JSON. Bad or short input is no error: just no suggestions."""
     if rate_limited(
         request,

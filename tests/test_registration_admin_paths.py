@@ -218,6 +218,8 @@ def test_change_form_cannot_set_the_status(staff, full_event):
             "notices-INITIAL_FORMS": 0,
             "reminder_deliveries-TOTAL_FORMS": 0,
             "reminder_deliveries-INITIAL_FORMS": 0,
+            "telegram_messages-TOTAL_FORMS": 0,
+            "telegram_messages-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302, response.text[-2000:]
@@ -238,6 +240,8 @@ def test_change_form_and_inline_refuse_a_second_active_registration_of_one_email
             "notices-INITIAL_FORMS": 0,
             "reminder_deliveries-TOTAL_FORMS": 0,
             "reminder_deliveries-INITIAL_FORMS": 0,
+            "telegram_messages-TOTAL_FORMS": 0,
+            "telegram_messages-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 200

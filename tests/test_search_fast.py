@@ -14,13 +14,13 @@ from tests.factories import OrganisationFactory, ProvinceFactory
 from tests.test_directory_search import ORGANISATIONS, QUERIES, directory  # noqa: F401
 from tests.unwrap import unwrapped
 
-# The three shapes members.search chooses from PostgreSQL's estimates, forced here (SQLite has
-# no estimates: always "join").
+# The shapes of query members.search picks from PostgreSQL's estimates of each word's index
+# entries, forced here by made-up estimates (SQLite has none: always every word joined).
 PLANS = {
-    "join": lambda words: [10] * len(words),
-    "driven by the first word": lambda words: [1] + [10**6] * (len(words) - 1),
-    "driven by the last word": lambda words: [10**6] * (len(words) - 1) + [1],
-    "walk": lambda words: [10**6] * len(words),
+    "every word joined": lambda words: [10] * len(words),
+    "later words looked up per match": lambda words: [1] + [10**6] * (len(words) - 1),
+    "earlier words looked up per match": lambda words: [10**6] * (len(words) - 1) + [1],
+    "walked in name order": lambda words: [10**6] * len(words),
 }
 EXTRA_QUERIES = ["ជន", "!!!", "comm", "សហ", "អង្គការ សមាគម"]
 
@@ -96,7 +96,7 @@ def test_the_count_stops_at_the_cap(db, plan, monkeypatch):
 
 
 def test_the_directorys_filters_still_apply(directory, plan):  # noqa: F811
-    province = ProvinceFactory(code="KH-12", name_en="Phnom Penh", slug="kh-12")
+    province = ProvinceFactory(code="KH-98", name_en="Phnom Penh", slug="kh-98")
     Organisation.objects.filter(slug__in=["rural", "youth"]).update(head_office_province=province)
     Organisation.objects.filter(slug="disabled").update(is_public=False)
     organisations = Organisation.objects.public().by_name("km")

@@ -1,0 +1,346 @@
+"""The directory search, paged: a page's matches and their number from one query.
+
+The order is Organisation.objects.search's: best rank (every word whole 0, at least from a
+word's start 1, else inside a word 2), then the queryset's name order.
+
+Each word of the query is one range scan of the token index (OrganisationSearchToken, an
+index-only scan), grouped to one row per organisation with the best rank of that word in its
+names; the words' groups are joined on the organisation (it must hold every word, and ranks by
+its worst), and joined with the directory's own filters (public, kind, sector, province); the
+matches are sorted by rank and name, and COUNT(*) OVER () counts them on the way. So one query
+gives the page's ids and the count (before, a capped count and a walk per rank each read the
+index again); one more loads the page's rows, and on PostgreSQL one EXPLAIN comes first:
+
+Its estimate of each word's entries (from the table's statistics, no scan) picks the shape of
+the query, so that none reads much more of the index than its answer needs:
+- a word much more common than the query's rarest (beside a number or an acronym, say) is not
+  grouped over its thousands of entries: it is looked up for each organisation the others
+  found (PROBED_RATIO);
+- words so common that nearly every name holds them (អង្គការ, "organisation"), alone or beside
+  one common word: sorting thousands of matches would cost more than walking the names in
+  order until a page and the count's cap are found (WalkedSearch).
+
+bench/search.py measures them at 50,000 organisations.
+"""
+
+import json
+
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Case, F, Min, OrderBy, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
+
+from core.text import INSIDE, WORD
+
+from .models import OrganisationSearchToken, search_query_words
+
+# A word with this many times the entries of the query's rarest word is not grouped over all
+# its entries: it is looked up in the other index (organisation, token) for each organisation
+# the others found. Such a probe costs about what reading and grouping four entries does.
+PROBED_RATIO = 4
+# Words that each have at least this many entries (a Khmer word has two a name, a Latin one
+# one) are walked in name order instead of sorted: so many names hold them that a page and the
+# count's cap come after a short walk, while sorting every match would cost 100 ms at 50,000
+# names. Less common words are not: the walk would meet their matches more rarely, or late
+# (names sharing a first word sort together).
+WALKED_ENTRIES = 40000
+
+
+def word_entries(word):
+    return OrganisationSearchToken.objects.filter(token__startswith=word)
+
+
+def word_matches(word):
+    """The organisations with an index entry starting with `word`, one row each, with the best
+    rank `word` has in their names (0 a whole word, 1 from a word's start, 2 inside a word)."""
+    return (
+        word_entries(word)
+        .values("organisation_id")
+        .annotate(
+            rank=Min(
+                Case(
+                    When(kind=WORD, token=word, then=Value(0)),
+                    When(kind__lt=INSIDE, then=Value(1)),
+                    default=Value(2),
+                )
+            )
+        )
+        .order_by()
+    )
+
+
+def estimated_entries(words, using):
+    """PostgreSQL's estimate of how many index entries each word's lookup reads, from the
+    table's statistics (planning, no scan); None elsewhere or when it cannot tell."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    parts = [word_entries(word).values("pk").query.sql_with_params() for word in words]
+    sql = " UNION ALL ".join(f"({part})" for part, _ in parts)
+    params = [param for _, part_params in parts for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    if len(words) == 1:
+        return [plan["Plan Rows"]]
+    append = _find_append(plan)
+    nodes = append.get("Plans", []) if append else []
+    if len(nodes) != len(words):
+        return None
+    return [node["Plan Rows"] for node in nodes]
+
+
+def _find_append(node):
+    """The plan's Append node (the UNION ALL), wherever the planner put it (it may wrap it in
+    a Result or Subquery Scan)."""
+    if node.get("Node Type") == "Append":
+        return node
+    for child in node.get("Plans", []):
+        found = _find_append(child)
+        if found:
+            return found
+    return None
+
+
+class SearchResults:
+    """A directory search's matches in the order of Organisation.objects.search, sliced like a
+    list (by CappedPaginator or a suggestion list). A slice is one query that also counts every
+    match: tell the results which slice comes first (expect()) and the paginator's count costs
+    nothing more."""
+
+    def __init__(self, queryset, query):
+        self.queryset = queryset
+        self.text = query
+        self.words = search_query_words(query)
+        self.ordering = list(queryset.query.order_by) or ["pk"]
+        self.using = queryset.db
+        self._total = None
+        self._expected = (0, 0)
+        self._windows = {}  # (start, stop) -> ids
+
+    @cached_property
+    def _plan(self):
+        """("walk", ()) or ("join", the numbers of the words looked up per organisation)."""
+        entries = estimated_entries(self.words, self.using) if self.words else None
+        if not entries:
+            return "join", ()
+        common = sorted(entries)
+        # Every word very common, or all but one beside a common one (អង្គការ សហគមន៍): the
+        # matches are as dense as that one's, and looking the others up per match would cost
+        # more than walking.
+        if common[0] >= WALKED_ENTRIES or (
+            len(common) > 1 and common[1] >= WALKED_ENTRIES and common[0] >= WALKED_ENTRIES / 8
+        ):
+            return "walk", ()
+        rarest = entries.index(min(entries))
+        probed = [
+            number
+            for number, count in enumerate(entries)
+            if number != rarest and count >= PROBED_RATIO * max(entries[rarest], 1)
+        ]
+        return "join", tuple(probed)
+
+    @cached_property
+    def _walked(self):
+        return WalkedSearch(self.queryset, self.text)
+
+    def expect(self, start, stop):
+        """The slice asked for next: the count is then read with it, in the same query."""
+        self._expected = (start, stop)
+
+    def count_upto(self, limit):
+        """How many match, counting no further than `limit` (CappedPaginator's interface)."""
+        if self._plan[0] == "walk":
+            return self._walked.count_upto(limit)
+        return min(self.total, limit)
+
+    @property
+    def total(self):
+        if self._total is None:
+            start, stop = self._expected
+            self._fetch(start, max(stop, start + 1))
+            if self._total is None:  # the expected slice lay past the last match
+                self._fetch(0, 1)
+        return self._total
+
+    def __len__(self):
+        return self.count_upto(CappedPaginator.cap + 1)
+
+    def __getitem__(self, item):
+        if self._plan[0] == "walk":
+            return self._walked[item]
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        start, stop = item.start or 0, item.stop
+        if stop is None:
+            stop = self.total
+        if stop <= start:
+            return []
+        ids = self._ids(start, stop)
+        if not ids:
+            return []
+        rows = self.queryset.filter(pk__in=ids).in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+    def _ids(self, start, stop):
+        for (first, last), ids in self._windows.items():
+            # A window that came back short ended at the last match: it holds any later stop.
+            if first <= start and (stop <= last or len(ids) < last - first):
+                return ids[start - first : stop - first]
+        return self._fetch(start, stop)
+
+    def _fetch(self, start, stop):
+        """The ids of matches start to stop, and the number of all matches when any came."""
+        if self.words:
+            ids, total = self._fetch_searched(start, stop)
+        else:
+            ids, total = self._fetch_unsearched(start, stop)
+        if ids:
+            self._total = total
+        elif start == 0:
+            self._total = 0
+        self._windows[(start, stop)] = ids
+        return ids
+
+    def _fetch_unsearched(self, start, stop):
+        # Nothing left of the query once normalised (punctuation only): every organisation.
+        ids = list(self.queryset.values_list("pk", flat=True)[start:stop])
+        return ids, self.queryset.order_by().count() if ids else 0
+
+    def _fetch_searched(self, start, stop):
+        connection = connections[self.using]
+        columns, order_by = {}, []
+        for number, item in enumerate(self.ordering):
+            expression, descending = _order_expression(item)
+            columns[f"search_order_{number}"] = expression
+            order_by.append(f"m.search_order_{number}{' DESC' if descending else ''}")
+        filtered = self.queryset.order_by().annotate(**columns).values("pk", *columns)
+        try:
+            sql, params = filtered.query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches nothing (pk__in=[])
+            return [], 0
+        _, probed = self._plan
+        selected, probes, probe_params, joins, join_params = [], [], [], [], []
+        for number, word in enumerate(self.words):
+            if number in probed:
+                # NULL when the organisation has no such entry (then it is no match).
+                probe = word_matches(word).filter(organisation_id=RawSQL("f.pk", ()))
+                probe_sql, probe_sql_params = probe.values("rank").query.sql_with_params()
+                selected.append(f"({probe_sql}) AS rank_{number}")
+                probe_params.extend(probe_sql_params)
+                probes.append(f"m.rank_{number} IS NOT NULL")
+            else:
+                join_sql, join_sql_params = word_matches(word).query.sql_with_params()
+                joins.append(
+                    f"INNER JOIN ({join_sql}) w{number} ON w{number}.organisation_id = f.pk"
+                )
+                join_params.extend(join_sql_params)
+                selected.append(f"w{number}.rank AS rank_{number}")
+        ranks = [f"m.rank_{number}" for number in range(len(self.words))]
+        # The worst word's rank: GREATEST on PostgreSQL, the scalar MAX on SQLite.
+        greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
+        rank = ranks[0] if len(ranks) == 1 else f"{greatest}({', '.join(ranks)})"
+        # OFFSET 0 keeps PostgreSQL from pulling the probes up into WHERE and ORDER BY, where
+        # each would run twice.
+        fence = " OFFSET 0" if probes and connection.vendor == "postgresql" else ""
+        query = (
+            f"SELECT m.pk, COUNT(*) OVER () FROM (SELECT f.*, {', '.join(selected)} "
+            f"FROM ({sql}) f {' '.join(joins)}{fence}) m "
+            f"{'WHERE ' + ' AND '.join(probes) if probes else ''} "
+            f"ORDER BY {rank}, {', '.join(order_by)} LIMIT %s OFFSET %s"
+        )
+        if connection.vendor == "postgresql":
+            # Parallel workers cost more than they save here, on a web server serving others
+            # (the planner picks them for the grouped scans). LOCAL: this statement only.
+            query = f"SET LOCAL max_parallel_workers_per_gather = 0; {query}"
+        with connection.cursor() as cursor:
+            cursor.execute(query, (*probe_params, *params, *join_params, stop - start, start))
+            rows = cursor.fetchall()
+        return [pk for pk, _ in rows], rows[0][1] if rows else None
+
+
+def _order_expression(item):
+    if isinstance(item, str):
+        return F(item.removeprefix("-")), item.startswith("-")
+    if isinstance(item, OrderBy):
+        return item.expression, item.descending
+    return item, False
+
+
+class WalkedSearch:
+    """The matches of words nearly every name holds, paged by walking the names in order: each
+    rank in turn (OrganisationQuerySet.search_tiers), in name order, checking each organisation
+    in the token index until the page is full; the count stops at the paginator's cap. On
+    PostgreSQL the walk reads the index of public Khmer names (migration 0006)."""
+
+    def __init__(self, queryset, query):
+        self.queryset = queryset
+        self.tiers, self.matches = queryset.order_by().search_tiers(query)
+        self.ordering = queryset.query.order_by
+        self._counts = {}
+
+    def count_upto(self, limit):
+        if limit not in self._counts:
+            self._counts[limit] = self.matches.order_by().values("pk")[:limit].count()
+        return self._counts[limit]
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        start, stop = item.start or 0, item.stop
+        # Known exactly when the paginator counted fewer than its cap: no walk past the end.
+        known = [count for limit, count in self._counts.items() if count < limit]
+        end = min([stop, *known]) if stop is not None else min(known, default=None)
+        if end is None:
+            end = self.count_upto(CappedPaginator.cap + 1)
+        ids = []
+        offset = 0  # where the current rank starts among all matches
+        for tier in self.tiers:
+            if start + len(ids) >= end:
+                break
+            first = max(start - offset, 0) if not ids else 0
+            walk = tier.order_by(*self.ordering).values_list("pk", flat=True)
+            found = list(walk[first : end - offset])
+            ids.extend(found)
+            if found:
+                offset += first + len(found)
+            elif first:
+                offset += tier.order_by().values("pk")[:first].count()
+        if not ids:
+            return []
+        rows = self.queryset.filter(pk__in=ids).in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` + 1 rows: a search matching tens of thousands of names is not paged
+    to the last one. `is_capped`: there are more than `cap` (the page says "more than 1,000");
+    the pages then stop at the cap. A search's count comes with its page (SearchResults)."""
+
+    cap = 1000
+
+    def page(self, number):
+        if isinstance(self.object_list, SearchResults):
+            try:
+                first = (max(int(number), 1) - 1) * self.per_page
+            except (TypeError, ValueError):
+                first = 0
+            self.object_list.expect(first, first + self.per_page + self.orphans)
+        return super().page(number)
+
+    @cached_property
+    def is_capped(self):
+        return self._counted > self.cap
+
+    @cached_property
+    def _counted(self):
+        if isinstance(self.object_list, SearchResults):
+            return self.object_list.count_upto(self.cap + 1)
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self._counted, self.cap)
