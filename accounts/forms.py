@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.text import clean_text, normalise_phone
+from core.text import clean_text
+from events.forms import RegistrationForm
 from events.models import Registration
 
 # Rows the group form offers; a focal person registering more sends it again.
@@ -64,19 +65,9 @@ class ColleagueForm(forms.Form):
             raise forms.ValidationError(_("Please give the full name."))
         return name
 
-    def clean_position(self):
-        return clean_text(self.cleaned_data["position"])
-
-    def clean_phone(self):
-        value = self.cleaned_data["phone"].strip()
-        if not value:
-            return ""
-        phone = normalise_phone(value)
-        if phone is None:
-            raise forms.ValidationError(
-                _("Enter a Cambodian phone number, such as 012 345 678 or +855 12 345 678.")
-            )
-        return phone
+    # The public form's own checks, so that a colleague's phone and position are taken alike.
+    clean_position = RegistrationForm.clean_position
+    clean_phone = RegistrationForm.clean_phone
 
 
 class BaseColleagueFormSet(forms.BaseFormSet):
