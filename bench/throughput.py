@@ -44,3 +44,32 @@ def reminder_throughput(people=THROUGHPUT_REMINDERS):
         "seconds": elapsed,
         "per_second": delivered / elapsed,
     }
+
+
+def main():
+    """Only the reminders, on a fresh bench register (BENCH_SCALE; 0.1 is enough for them):
+    BENCH_REMINDERS through one real worker (its own process, a child per core), then
+    THROUGHPUT_REMINDERS through one of threads. `python -m bench.throughput`; the rest of
+    `make bench` is not run."""
+    import json
+
+    import django
+
+    from bench import config, scenarios, server
+
+    django.setup()
+    from bench.dataset import generate
+
+    server.recreate_database()
+    generate(scale=config.SCALE)
+    results = {}
+    if config.REMINDERS:
+        config.log(f"{config.REMINDERS} reminders")
+        results["reminders"] = scenarios.reminders_run(config.REMINDERS)
+    config.log(f"{THROUGHPUT_REMINDERS} reminders through one worker (threads)")
+    results["throughput"] = reminder_throughput()
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,12 @@ emails are about: each app hands in its model and a function that builds a row's
   SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), so two workers never send the same row.
 - A worker renews its claim as it works through a batch. A claim not renewed for
   OUTBOX_CLAIM_TIMEOUT_SECONDS was left by a worker that died, and the next sweep takes it over.
+- A batch goes out over SMTP_CONNECTIONS connections at once (threads, each with its share).
+  Rows are marked sent a few at a time, in one UPDATE each (at most MARK_SENT_EVERY messages
+  per connection, or MARK_SENT_SECONDS after the first unmarked one, and always before the
+  batch ends, however it ends): a row is marked sent only once the server has accepted its
+  message, and a worker killed outright sends again at most the MARK_SENT_EVERY *
+  SMTP_CONNECTIONS (20) messages the server had accepted but it had not yet marked.
 - The mail server's answer decides what follows a failed send (RFC 5321, 4.2.1): a temporary
   refusal (4xx) or a connection that fails is tried again later, with a delay that doubles
   (OUTBOX_RETRY_BASE_SECONDS), and the row fails after MAX_ATTEMPTS; a permanent refusal (5xx)
@@ -18,8 +24,10 @@ import logging
 import smtplib
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django import db
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
@@ -30,6 +38,17 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 5
+# Sent rows are marked in one UPDATE per this many messages of a connection, or once the first
+# unmarked one is this old: one UPDATE a row cost as much as the send itself. The trade: a
+# worker killed outright (SIGKILL, power lost) sends again at most this many messages per
+# connection, instead of one.
+MARK_SENT_EVERY = 10
+MARK_SENT_SECONDS = 0.2
+# A worker's batch goes out over this many SMTP connections at once, each in a thread of its
+# own with its share of the rows (deliver): one connection spends most of its time waiting for
+# the server's replies. So a worker killed outright sends again at most
+# MARK_SENT_EVERY * SMTP_CONNECTIONS messages (20).
+SMTP_CONNECTIONS = 2
 # A batch renews its claim this many times per claim timeout, so a live worker's claim never
 # goes stale even when one message takes a while.
 RENEWALS_PER_TIMEOUT = 3
@@ -97,9 +116,43 @@ def refresh_claim(model, ids, token):
 
 
 def mark_sent(model, pk, token):
-    return model.objects.filter(pk=pk, claim_token=token, status=model.Status.CLAIMED).update(
+    return mark_sent_many(model, [pk], token)
+
+
+def mark_sent_many(model, pks, token):
+    """Mark rows whose messages the server accepted as sent, in one UPDATE; rows taken over by
+    another worker meanwhile are left alone. Returns how many were marked."""
+    return model.objects.filter(pk__in=pks, claim_token=token, status=model.Status.CLAIMED).update(
         status=model.Status.SENT, sent_at=timezone.now(), error=""
     )
+
+
+class SentMarks:
+    """The rows of a batch whose messages the server accepted, marked sent a few at a time
+    (MARK_SENT_EVERY, MARK_SENT_SECONDS): `add` after each accepted message, `flush` before
+    the batch ends. Never holds more than MARK_SENT_EVERY unmarked rows."""
+
+    def __init__(self, model, token):
+        self.model, self.token = model, token
+        self.pks = []
+        self.since = None
+
+    def add(self, pk):
+        self.pks.append(pk)
+        if self.since is None:
+            self.since = time.monotonic()
+        if len(self.pks) >= MARK_SENT_EVERY:
+            self.flush()
+
+    def flush_if_due(self):
+        """Before a send that may take a while: mark what has waited MARK_SENT_SECONDS."""
+        if self.pks and time.monotonic() - self.since >= MARK_SENT_SECONDS:
+            self.flush()
+
+    def flush(self):
+        if self.pks:
+            mark_sent_many(self.model, self.pks, self.token)
+        self.pks, self.since = [], None
 
 
 def mark_skipped(model, pk, token):
@@ -164,14 +217,17 @@ def smtp_verdict(error):
     return (REFUSED if 500 <= code <= 599 else RETRY), words
 
 
-def deliver_claimed(model, ids, token, build_message):
+def deliver_claimed(model, ids, token, build_message, *, prepare=None):
     """Send the claimed rows over one SMTP connection; returns counts by outcome
     ({"sent", "retry", "failed", "skipped"}).
 
     `build_message(row)` returns an EmailMessage, or None when the email is no longer owed
     (a registration cancelled since, an event that has started): such rows are closed unsent.
+    `prepare(rows)`, when given, returns the `build_message` for this batch, having loaded
+    once what its rows share (which are still owed, the parts that are the same for all).
     The claim is renewed as the batch goes on; a row taken over meanwhile is left to its new
-    owner. When the connection fails, every row not yet sent counts a failed attempt.
+    owner. When the connection fails, every row not yet sent counts a failed attempt. Sent
+    rows are marked a few at a time (SentMarks), and all of them before this returns or raises.
     """
     counts = dict.fromkeys(("sent", RETRY, "failed", "skipped"), 0)
     rows = list(
@@ -186,6 +242,8 @@ def deliver_claimed(model, ids, token, build_message):
 
     if not rows:
         return counts
+    if prepare is not None:
+        build_message = prepare(rows)
     connection = get_connection()
     try:
         connection.open()
@@ -198,8 +256,10 @@ def deliver_claimed(model, ids, token, build_message):
     renew_every = claim_timeout().total_seconds() / RENEWALS_PER_TIMEOUT
     renewed_at = time.monotonic()
     ours = {row.pk for row in rows}
+    marks = SentMarks(model, token)
     try:
         for index, row in enumerate(rows):
+            marks.flush_if_due()
             if time.monotonic() - renewed_at >= renew_every:
                 ours = set(refresh_claim(model, [r.pk for r in rows[index:]], token))
                 renewed_at = time.monotonic()
@@ -230,16 +290,25 @@ def deliver_claimed(model, ids, token, build_message):
                     break
                 failed_attempt(row, words, permanent=verdict == REFUSED)
                 continue
-            mark_sent(model, row.pk, token)
+            marks.add(row.pk)
             counts["sent"] += 1
     finally:
-        with contextlib.suppress(OSError):  # the outcome of every row is already recorded
-            connection.close()
+        # Whatever ended the batch (the end, a time limit, an error), what the server accepted
+        # is marked now; only a worker killed outright leaves some unmarked (MARK_SENT_EVERY).
+        try:
+            marks.flush()
+        finally:
+            with contextlib.suppress(OSError):  # the outcome of every row is recorded
+                connection.close()
     return counts
 
 
-def deliver(model, build_message, *, ids=None, token=None):
-    """Send owed rows of `model`; returns counts by outcome (see deliver_claimed).
+def deliver(model, build_message, *, ids=None, token=None, prepare=None, connections=1):
+    """Send owed rows of `model`; returns counts by outcome (see deliver_claimed, and there
+    for `prepare`).
+
+    With `connections` above 1, a batch big enough is shared among that many SMTP
+    connections, each in its own thread (deliver_shared).
 
     With `token`, the rows in `ids` were claimed for this caller (by a sweep): what is still
     ours is renewed and sent. Without it, up to BATCH_SIZE rows are claimed here: those in
@@ -250,4 +319,29 @@ def deliver(model, build_message, *, ids=None, token=None):
         token, ids = claim_batch(model, queryset=queryset)
     else:
         ids = refresh_claim(model, ids, token)
-    return deliver_claimed(model, ids, token, build_message)
+    if connections > 1 and len(ids) >= 2 * MARK_SENT_EVERY:
+        return deliver_shared(model, ids, token, build_message, prepare, connections)
+    return deliver_claimed(model, ids, token, build_message, prepare=prepare)
+
+
+def deliver_shared(model, ids, token, build_message, prepare, connections):
+    """deliver_claimed for `connections` shares of the claimed rows at once, one thread and
+    one SMTP connection each: while one waits for the server, another renders or sends.
+    Each share is marked, renewed and failed on its own, under the same claim; the call
+    returns (or raises) once every share is done, so all that was sent is marked by then.
+
+    Threads have database connections of their own, which cannot see rows written by a
+    transaction still open here: inside one (a test), the rows go out in this thread."""
+    if transaction.get_connection().in_atomic_block:
+        return deliver_claimed(model, ids, token, build_message, prepare=prepare)
+
+    def send_share(share):
+        try:
+            return deliver_claimed(model, share, token, build_message, prepare=prepare)
+        finally:
+            db.connection.close()  # this thread's own
+
+    shares = [ids[index::connections] for index in range(connections)]
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        outcomes = list(pool.map(send_share, shares))
+    return {outcome: sum(counts[outcome] for counts in outcomes) for outcome in outcomes[0]}

@@ -9,7 +9,13 @@ from celery import shared_task
 
 from core import outbox
 
-from .emails import certificate_email, event_message_email, notice_email, reminder_email
+from .emails import (
+    certificate_email,
+    event_message_email,
+    notice_email,
+    reminder_email,
+    reminder_emails,
+)
 from .invitation_emails import invitation_email
 from .models import (
     CertificateDelivery,
@@ -26,6 +32,9 @@ OUTBOXES = {
     "certificate": (CertificateDelivery, certificate_email),
     "invitation": (InvitationDelivery, invitation_email),
 }
+# Outboxes whose batches load what their rows share once (core.outbox.deliver_claimed's
+# `prepare`): a reminder batch asks which registrants are still owed in one query.
+BATCH_PREPARE = {"reminder": reminder_emails}
 
 
 # Named as when it lived in events.tasks, so that deliveries queued before an upgrade still run.
@@ -38,7 +47,14 @@ def deliver_outbox(model_name, ids=None, token=None):
     recorded on each row, which the sweep tries again after its delay (see core/outbox.py).
     """
     model, build = OUTBOXES[model_name]
-    counts = outbox.deliver(model, build, ids=ids, token=token)
+    counts = outbox.deliver(
+        model,
+        build,
+        ids=ids,
+        token=token,
+        prepare=BATCH_PREPARE.get(model_name),
+        connections=outbox.SMTP_CONNECTIONS,
+    )
     if any(counts.values()) and outbox.claimable_exists(model):
         # Keep the pipeline full between sweeps: a worker that finished a batch takes the next.
         deliver_outbox.delay(model_name)

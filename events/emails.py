@@ -5,6 +5,7 @@ This module renders and nothing else: whether an email is still owed when its tu
 the outbox row's to say (its is_owed(), in events.models); a row no longer owed builds None.
 """
 
+import copy
 import datetime
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -99,30 +101,34 @@ def registration_links(registration):
     }
 
 
+def registration_context(registration: Registration, kind: str, now=None) -> dict:
+    """What the registration emails' templates are given; call it in the reader's language."""
+    event = registration.event
+    door_code = registration.holds_seat and not event.is_cancelled
+    return {
+        "checkin_qr_cid": QR_CONTENT_ID if door_code and kind in WITH_CHECKIN_CODE else "",
+        "checkin_code_link": door_code and kind in WITH_CHECKIN_CODE_LINK,
+        "how_soon": how_soon(event.starts_at, now) if kind == REMINDER else "",
+        "registration": registration,
+        "event": event,
+        "kind": kind,
+        "position": registration.waiting_position(),
+        "may_cancel": kind not in WITHOUT_CANCEL_LINK,
+        "decision_reason": registration.decision_reason
+        if kind in WITH_DECISION_REASON and registration.decided_at
+        else "",
+        **online_context(event, registration),
+        **registration_links(registration),
+        "telegram_link": telegram_deep_link(registration) if kind in WITH_TELEGRAM_LINK else "",
+    }
+
+
 def registration_email(registration: Registration, kind: str, now=None) -> EmailMultiAlternatives:
     """Build (not send) the email of `kind` for a registration, in its language."""
     with translation.override(registration.language):
         event = registration.event
-        soon = how_soon(event.starts_at, now) if kind == REMINDER else ""
-        door_code = registration.holds_seat and not event.is_cancelled
-        checkin_code = door_code and kind in WITH_CHECKIN_CODE
-        context = {
-            "checkin_qr_cid": QR_CONTENT_ID if checkin_code else "",
-            "checkin_code_link": door_code and kind in WITH_CHECKIN_CODE_LINK,
-            "how_soon": soon,
-            "registration": registration,
-            "event": event,
-            "kind": kind,
-            "position": registration.waiting_position(),
-            "may_cancel": kind not in WITHOUT_CANCEL_LINK,
-            "decision_reason": registration.decision_reason
-            if kind in WITH_DECISION_REASON and registration.decided_at
-            else "",
-            **online_context(event, registration),
-            **registration_links(registration),
-            "telegram_link": telegram_deep_link(registration) if kind in WITH_TELEGRAM_LINK else "",
-        }
-        subject = str(SUBJECTS[kind] % {"title": event.title, "when": soon})
+        context = registration_context(registration, kind, now)
+        subject = str(SUBJECTS[kind] % {"title": event.title, "when": context["how_soon"]})
         text = render_to_string("emails/events/registration.txt", context)
         html = render_to_string("emails/events/registration.html", context)
         message = EmailWithInlineImages(
@@ -132,13 +138,68 @@ def registration_email(registration: Registration, kind: str, now=None) -> Email
             to=[registration.email],
         )
         message.attach_alternative(html, "text/html")
-        if checkin_code:
+        if context["checkin_qr_cid"]:
             attach_checkin_qr(message, registration)
         if kind in WITH_CALENDAR_FILE:
             calendar = event_calendar(
                 [event], language=registration.language, name=event.title, registration=registration
             )
             message.attach(f"{event.slug}.ics", calendar, "text/calendar; charset=utf-8")
+        return message
+
+
+# What differs between two reminders of one event to registrants of the same language and
+# status: their name and their own links. A batch renders the email once per such group with
+# these markers in their place, and each reminder is that text with the reader's values put in
+# (escaped for the HTML), instead of rendering both templates a reminder. tests/
+# test_outbox_batching.py checks that the result is the same as rendering it for each one.
+MARKERS = {
+    "status_url": "@@ccc-status-url@@",
+    "cancel_url": "@@ccc-cancel-url@@",
+    "offer_url": "@@ccc-offer-url@@",
+    "full_name": "@@ccc-full-name@@",  # last: what a reader typed is never read for markers
+}
+
+
+class ReminderFrame:
+    """A reminder rendered once for a group of registrants (same event, language and status),
+    with MARKERS where each one's own values go."""
+
+    def __init__(self, registration: Registration, now):
+        stand_in = copy.copy(registration)
+        stand_in.full_name = MARKERS["full_name"]
+        with translation.override(registration.language):
+            context = registration_context(registration, REMINDER, now)
+            context.update(
+                registration=stand_in, **{k: MARKERS[k] for k in MARKERS if k in context}
+            )
+            self.subject = str(
+                SUBJECTS[REMINDER]
+                % {"title": registration.event.title, "when": context["how_soon"]}
+            )
+            self.text = render_to_string("emails/events/registration.txt", context)
+            self.html = render_to_string("emails/events/registration.html", context)
+            self.from_email = sender()
+
+    @staticmethod
+    def key(registration: Registration):
+        """Registrants whose reminders differ only in MARKERS; None for one to render alone (a
+        place on the waiting list is their own)."""
+        if registration.status == Registration.Status.WAITING:
+            return None
+        return (registration.event_id, registration.language, registration.status)
+
+    def email_for(self, registration: Registration) -> EmailMultiAlternatives:
+        with translation.override(registration.language):  # the links' language prefix
+            values = {"full_name": registration.full_name, **registration_links(registration)}
+        text, html = self.text, self.html
+        for name, marker in MARKERS.items():
+            text = text.replace(marker, values[name])
+            html = html.replace(marker, escape(values[name]))
+        message = EmailWithInlineImages(
+            subject=self.subject, body=text, from_email=self.from_email, to=[registration.email]
+        )
+        message.attach_alternative(html, "text/html")
         return message
 
 
@@ -154,6 +215,35 @@ def reminder_email(delivery: ReminderDelivery, now=None):
     if not delivery.is_owed(now):
         return None
     return registration_email(delivery.registration, REMINDER, now)
+
+
+def reminder_emails(deliveries, now=None):
+    """A batch of reminders (the outbox's `prepare`): returns what builds each one, with the
+    question "still owed?" asked once for the whole batch instead of once a reminder (the
+    same rule as ReminderDelivery.is_owed, at the batch's start), and the email rendered once
+    per group of registrants that get the same one but for their name and links
+    (ReminderFrame)."""
+    now = now or timezone.now()
+    owed = set(
+        Registration.objects.owed_reminders(now)
+        .filter(pk__in={delivery.registration_id for delivery in deliveries})
+        .values_list("pk", flat=True)
+    )
+
+    frames = {}
+
+    def build(delivery: ReminderDelivery):
+        if delivery.registration_id not in owed:
+            return None
+        registration = delivery.registration
+        key = ReminderFrame.key(registration)
+        if key is None:
+            return registration_email(registration, REMINDER, now)
+        if key not in frames:
+            frames[key] = ReminderFrame(registration, now)
+        return frames[key].email_for(registration)
+
+    return build
 
 
 def event_message_email(delivery: EventMessageDelivery):
