@@ -1750,6 +1750,8 @@ class TelegramMessage(OutboxEntry):
     )
     kind = models.CharField(_("kind"), max_length=20)
     once_key = models.CharField(max_length=40, editable=False)
+    # Where the message's button leads when not to the registrant's page (a survey's link).
+    link_url = models.URLField(max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -20,11 +20,12 @@ from django.utils import timezone, translation
 from core import outbox, telegram
 
 from .emails import REMINDER, SUBJECTS, how_soon, registration_links
-from .models import RegistrationNotice, TelegramChat, TelegramMessage
+from .models import Registration, RegistrationNotice, TelegramChat, TelegramMessage
 
 logger = logging.getLogger(__name__)
 
 CERTIFICATE = "certificate"
+SURVEY = "survey"
 
 
 def telegram_queue(*, registration, kind, once_key):
@@ -84,6 +85,29 @@ def telegram_queue_event_news(*, registrations, kind, once_key):
     return len(TelegramMessage.objects.bulk_create(rows, ignore_conflicts=True))
 
 
+def telegram_queue_links(*, kind, once_key, links):
+    """Messages whose button leads elsewhere than the registrant's page: `links` maps a
+    registration id to its own URL (a survey's answer link, from surveys). Once each."""
+    if not telegram.bot_configured() or not links:
+        return 0
+    linked = (
+        Registration.objects.filter(pk__in=links, telegram_chat__stopped_at__isnull=True)
+        .exclude(telegram_chat=None)
+        .values_list("pk", "telegram_chat_id")
+    )
+    rows = [
+        TelegramMessage(
+            registration_id=pk,
+            chat_id=chat_id,
+            kind=kind,
+            once_key=once_key,
+            link_url=links[pk],
+        )
+        for pk, chat_id in linked
+    ]
+    return len(TelegramMessage.objects.bulk_create(rows, ignore_conflicts=True))
+
+
 def _deliver_soon(ids):
     try:
         deliver_telegram.delay(ids)
@@ -97,11 +121,10 @@ def telegram_text(message: TelegramMessage, now=None):
     registration = message.registration
     kind = message.kind
     if kind == REMINDER:
-        if (
-            not registration.__class__.objects.owed_reminders(now)
-            .filter(pk=registration.pk)
-            .exists()
-        ):
+        if not Registration.objects.owed_reminders(now).filter(pk=registration.pk).exists():
+            return None
+    elif kind == SURVEY:
+        if registration.status != Registration.Status.ATTENDED:
             return None
     elif kind != CERTIFICATE:
         twin = RegistrationNotice(registration=registration, kind=kind)
@@ -127,13 +150,15 @@ def _subject(kind, event, soon):
 
     if kind == CERTIFICATE:
         return gettext("Your certificate of attendance: %(title)s") % {"title": event.title}
+    if kind == SURVEY:
+        return gettext("What did you think of it? %(title)s") % {"title": event.title}
     return str(SUBJECTS[kind] % {"title": event.title, "when": soon})
 
 
-def _link_label():
+def _link_label(kind):
     from django.utils.translation import gettext
 
-    return gettext("Your registration")
+    return gettext("Answer the survey") if kind == SURVEY else gettext("Your registration")
 
 
 @shared_task(acks_late=True)
@@ -170,8 +195,8 @@ def _send_one(row, token):
         outbox.mark_skipped(model, row.pk, token)
         return "skipped"
     with translation.override(row.registration.language):
-        link = registration_links(row.registration)["status_url"]
-        label = _link_label()
+        link = row.link_url or registration_links(row.registration)["status_url"]
+        label = _link_label(row.kind)
     try:
         telegram.send_message(row.chat.chat_id, text, link_url=link, link_label=label)
     except telegram.TelegramRetryLater as error:

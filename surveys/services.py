@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Registration
+from events.telegram_outbox import SURVEY, telegram_queue_links
 
 from .delivery import deliver_invitations
+from .emails import invitation_url
 from .models import Answer, Question, Survey, SurveyInvitation, SurveyResponse
 
 logger = logging.getLogger(__name__)
@@ -151,9 +153,25 @@ def surveys_invite(*, now=None) -> int:
                 [SurveyInvitation(survey=survey, registration_id=pk) for pk in owed],
                 ignore_conflicts=True,
             )
+            _telegram_the_links(survey, owed)
             transaction.on_commit(_ask_a_worker)
         added += len(owed)
     return added
+
+
+def _telegram_the_links(survey, registration_ids):
+    """The survey's link on Telegram too, for attendees who opted in (events.telegram_outbox),
+    each with their own invitation's link, in the same transaction as the invitations."""
+    invitations = SurveyInvitation.objects.filter(
+        survey=survey,
+        registration_id__in=registration_ids,
+        registration__telegram_chat__isnull=False,
+    ).select_related("registration")
+    links = {
+        invitation.registration_id: invitation_url(invitation, invitation.registration.language)
+        for invitation in invitations
+    }
+    telegram_queue_links(kind=SURVEY, once_key=f"survey:{survey.pk}", links=links)
 
 
 def _ask_a_worker():

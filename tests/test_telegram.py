@@ -256,3 +256,34 @@ def test_the_webhook_is_set_with_its_secret(fake_telegram, settings):
 def test_an_update_that_is_not_a_message_is_ignored(fake_telegram):
     assert telegram_handle_update({"update_id": 1, "edited_message": {}}) == "ignored"
     assert telegram_handle_update([]) == "ignored"
+
+
+def test_the_survey_link_and_the_certificate_come_to_telegram_too(client, fake_telegram):
+    from events.certificates_services import certificates_email
+    from surveys.services import surveys_invite
+    from tests.factories import QuestionFactory, SurveyFactory
+
+    registration = linked_registration(client, fake_telegram)
+    event = registration.event
+    ended = timezone.now() - datetime.timedelta(hours=2)
+    type(event).objects.filter(pk=event.pk).update(
+        starts_at=ended - datetime.timedelta(hours=3), ends_at=ended
+    )
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.ATTENDED)
+    QuestionFactory(survey=SurveyFactory(event=event), kind="rating", label_en="Useful?")
+    assert surveys_invite() == 1
+    assert surveys_invite() == 0  # once
+    event.refresh_from_db()
+    assert certificates_email(event=event) == 1
+    deliver_telegram()
+    notices = fake_telegram.sent()[1:]  # after the bot's own reply to /start
+    assert len(notices) == 2
+    buttons = {m["reply_markup"]["inline_keyboard"][0][0]["url"] for m in notices}
+    survey_links = [url for url in buttons if "/km/surveys/" in url]  # the person's own link
+    assert len(survey_links) == 1 and not survey_links[0].endswith("/km/surveys/")
+    assert any(registration.cancel_token in url for url in buttons)  # the certificate's
+    assert all(event.title_km in m["text"] for m in notices)
+    assert set(TelegramMessage.objects.values_list("kind", "status")) >= {
+        ("survey", "sent"),
+        ("certificate", "sent"),
+    }
