@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -139,10 +138,7 @@ def organisation_page(request):
         .select_related("network", "organisation")
         .distinct()
         .order_by("-starts_on"),
-        "open_events": Event.objects.published()
-        .filter(starts_at__gt=now)
-        .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
-        .filter(Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+        "open_events": Event.objects.open_for_registration(now)
         .exclude(by_invitation=True)
         .order_by("starts_at")[:20],
         "pending_change": ProfileChange.objects.pending().filter(organisation=organisation).first(),

@@ -325,6 +325,15 @@ class EventQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
 
+    def open_for_registration(self, now=None):
+        """What Event.is_registration_open says, as a query: published, not started, inside
+        the registration window."""
+        now = now or timezone.now()
+        return self.filter(status=Event.Status.PUBLISHED, starts_at__gt=now).filter(
+            Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now),
+            Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now),
+        )
+
     def reminding(self, now=None):
         """Events whose confirmed registrants are still owed reminders: published, not
         started."""

@@ -16,6 +16,7 @@ from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from core import outbox, telegram
 
@@ -73,35 +74,33 @@ def telegram_queue_reminders(*, deliveries):
 
 def telegram_queue_event_news(*, registrations, kind, once_key):
     """The Telegram twins of an event's change or cancellation notices (bulk, once each)."""
+    return _queue_linked(registrations, kind=kind, once_key=once_key)
+
+
+def telegram_queue_links(*, kind, once_key, links):
+    """Messages whose button leads elsewhere than the registrant's page: `links` maps a
+    registration id to its own URL (a survey's answer link, from surveys). Once each."""
+    if not links:
+        return 0
+    registrations = Registration.objects.filter(pk__in=links)
+    return _queue_linked(registrations, kind=kind, once_key=once_key, links=links)
+
+
+def _queue_linked(registrations, *, kind, once_key, links=None):
+    """One row for each of `registrations` linked to a chat that has not stopped (bulk; the
+    unique key keeps each once)."""
     if not telegram.bot_configured():
         return 0
     linked = registrations.filter(
         telegram_chat__isnull=False, telegram_chat__stopped_at__isnull=True
     ).values_list("pk", "telegram_chat_id")
     rows = [
-        TelegramMessage(registration_id=pk, chat_id=chat_id, kind=kind, once_key=once_key)
-        for pk, chat_id in linked
-    ]
-    return len(TelegramMessage.objects.bulk_create(rows, ignore_conflicts=True))
-
-
-def telegram_queue_links(*, kind, once_key, links):
-    """Messages whose button leads elsewhere than the registrant's page: `links` maps a
-    registration id to its own URL (a survey's answer link, from surveys). Once each."""
-    if not telegram.bot_configured() or not links:
-        return 0
-    linked = (
-        Registration.objects.filter(pk__in=links, telegram_chat__stopped_at__isnull=True)
-        .exclude(telegram_chat=None)
-        .values_list("pk", "telegram_chat_id")
-    )
-    rows = [
         TelegramMessage(
             registration_id=pk,
             chat_id=chat_id,
             kind=kind,
             once_key=once_key,
-            link_url=links[pk],
+            link_url=links[pk] if links else "",
         )
         for pk, chat_id in linked
     ]
@@ -146,8 +145,6 @@ def telegram_text(message: TelegramMessage, now=None):
 
 
 def _subject(kind, event, soon):
-    from django.utils.translation import gettext
-
     if kind == CERTIFICATE:
         return gettext("Your certificate of attendance: %(title)s") % {"title": event.title}
     if kind == SURVEY:
@@ -156,8 +153,6 @@ def _subject(kind, event, soon):
 
 
 def _link_label(kind):
-    from django.utils.translation import gettext
-
     return gettext("Answer the survey") if kind == SURVEY else gettext("Your registration")
 
 
