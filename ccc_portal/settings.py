@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "events",
     "surveys",
     "accounts",
+    "privacy",
     "demo",
     "desk",
     # Last: its post_migrate hook syncs the staff groups once every app's permissions exist.

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("members/", include("members.urls")),
     path("networks/", include("networks.urls")),
     path("account/", include("accounts.urls")),
+    path("privacy/", include("privacy.urls")),
     path("staff/", include("events.urls_checkin")),
     path("admin/", admin.site.urls),
 )
