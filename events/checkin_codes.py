@@ -11,6 +11,7 @@ This module renders and reads codes only (emails and views import it; it imports
 
 import base64
 import binascii
+import hashlib
 import io
 import uuid
 from email.mime.image import MIMEImage
@@ -23,6 +24,8 @@ from django.core.mail.message import SafeMIMEMultipart
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+
+from core.cache import cache_call_or
 
 CHECKIN_SALT = "events.checkin"
 # The Content-ID of the QR code image in an email (<img src="cid:…">).
@@ -61,13 +64,26 @@ def _qr(registration):
     return segno.make(checkin_url(registration), error="m")
 
 
+# A registrant opens their page again and again; the code never changes for one URL and title.
+QR_CACHE_SECONDS = 7 * 24 * 3600
+
+
 def checkin_qr_svg(registration, title=""):
-    """The QR code as inline SVG for a page, scaled by CSS (no fixed size)."""
-    svg = _qr(registration).svg_inline(
-        scale=1, border=4, omitsize=True, light="#fff", title=title or None
-    )
-    # segno's own markup (it escapes the title); role="img" makes the title its name.
-    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
+    """The QR code as inline SVG for a page, scaled by CSS (no fixed size). Drawing one costs
+    a few milliseconds of pure Python (segno tries eight masks), so the markup is kept in the
+    shared cache, keyed on what it shows: the URL (site, signing key and registration) and
+    the title (the page's language)."""
+    url = checkin_url(registration)
+    key = "checkin-qr:" + hashlib.sha256(f"{url}\n{title}".encode()).hexdigest()
+    svg = cache_call_or(None, "get", key)
+    if svg is None:
+        svg = segno.make(url, error="m").svg_inline(
+            scale=1, border=4, omitsize=True, light="#fff", title=title or None
+        )
+        # segno's own markup (it escapes the title); role="img" makes the title its name.
+        svg = svg.replace("<svg ", '<svg role="img" ', 1)
+        cache_call_or(None, "set", key, svg, QR_CACHE_SECONDS)
+    return mark_safe(svg)
 
 
 def checkin_qr_png(registration):

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+import segno
 from django.core import signing
 from django.utils import timezone, translation
 
@@ -551,3 +552,18 @@ def test_reminders_link_to_the_page_with_the_code_without_drawing_it(event, peop
     assert link_text in html and link_text in message.body
     parsed = email.message_from_bytes(message.message().as_bytes())
     assert not [part for part in parsed.walk() if part.get_content_maintype() == "image"]
+
+
+def test_registrant_page_qr_code_follows_the_url_it_shows(client, event, people, settings):
+    """The code is kept in the shared cache; a new site address never serves the old code."""
+    dara = people["dara"]
+    page = f"/en/registrations/{dara.cancel_token}/"
+    first = client.get(page).text
+    assert first == client.get(page).text  # the second view is served the same code
+    settings.SITE_URL = "https://portal.example.org"
+    fresh = segno.make(checkin_url(dara), error="m").svg_inline(
+        scale=1, border=4, omitsize=True, light="#fff", title="QR code for check-in at the door"
+    )
+    moved = client.get(page).text
+    assert fresh.replace("<svg ", '<svg role="img" ', 1) in moved
+    assert moved != first
