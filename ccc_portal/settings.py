@@ -232,8 +232,26 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Files with no public URL (registrants-only event materials), served only through views.
+# Files with no public URL (event materials, signed MoUs), served only through views.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# Who sends a private file once a view has checked the right to it (core/sendfile.py,
+# docs/private-files.md): "" Django itself, "nginx" (X-Accel-Redirect to an internal location
+# at PRIVATE_FILES_INTERNAL_PREFIX) or "sendfile" (X-Sendfile: Apache's mod_xsendfile).
+PRIVATE_FILES_SERVER = os.environ.get("PRIVATE_FILES_SERVER", "").strip().lower()
+if PRIVATE_FILES_SERVER == "apache":
+    PRIVATE_FILES_SERVER = "sendfile"
+if PRIVATE_FILES_SERVER not in ("", "nginx", "sendfile"):
+    raise ImproperlyConfigured(
+        'PRIVATE_FILES_SERVER must be empty (Django sends private files), "nginx" or '
+        f'"sendfile" (also "apache"), not "{PRIVATE_FILES_SERVER}".'
+    )
+PRIVATE_FILES_INTERNAL_PREFIX = os.environ.get("PRIVATE_FILES_INTERNAL_PREFIX", "/protected/")
+if not (
+    PRIVATE_FILES_INTERNAL_PREFIX.startswith("/") and PRIVATE_FILES_INTERNAL_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "PRIVATE_FILES_INTERNAL_PREFIX must start and end with a slash, such as /protected/."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,12 +5,16 @@ a Word, Excel or PowerPoint document: a zip container whose [Content_Types].xml 
 document's main part), or None. Validators call it with the kinds they accept.
 """
 
+import os
+import re
+import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
@@ -121,3 +125,25 @@ def validate_upload(upload, *, limit, kinds, message):
     if file_kind is None:
         raise ValidationError(message, code="unsupported_file")
     return file_kind
+
+
+@deconstructible(path="core.uploads.RandomName")
+class RandomName:
+    """An upload_to that stores each upload as `<folder>/<32 random hex digits><extension>`:
+    nothing of the uploader's file name (a person's name, a date) is in the stored name, and the
+    name cannot be guessed from another one."""
+
+    def __init__(self, folder):
+        self.folder = folder.strip("/")
+
+    def __call__(self, instance, filename):
+        extension = os.path.splitext(filename)[1].lower()
+        if not re.fullmatch(r"\.[a-z0-9]{1,8}", extension):
+            extension = ""
+        return f"{self.folder}/{uuid.uuid4().hex}{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, RandomName) and other.folder == self.folder
+
+    def __hash__(self):
+        return hash(self.folder)

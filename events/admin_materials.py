@@ -4,35 +4,18 @@ admin page. Files go to private storage: the inline links to the view that serve
 
 import os
 
-from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from modeltranslation.admin import TranslationStackedInline
 
+from core.admin_files import PrivateFileWidget
 from core.admin_localization import KhmerDigitsInlineMixin
 
 from .models import EventMaterial
 
 
-class _StoredFile:
-    """What the file widget shows of a stored file: its name, linked to the serving view."""
-
-    def __init__(self, name, url):
-        self.name = name
-        self.url = url
-
-    def __str__(self):
-        return self.name
-
-
-class PrivateFileWidget(AdminFileWidget):
-    def is_initial(self, value):
-        instance = getattr(value, "instance", None)
-        return bool(value and getattr(value, "name", None) and instance and instance.pk)
-
-    def format_value(self, value):
-        if self.is_initial(value):
-            return _StoredFile(os.path.basename(value.name), value.instance.get_absolute_url())
-        return None
+class MaterialFileWidget(PrivateFileWidget):
+    def link(self, instance, field_file):
+        return os.path.basename(field_file.name), instance.get_absolute_url()
 
 
 class EventMaterialInline(KhmerDigitsInlineMixin, TranslationStackedInline):
@@ -40,6 +23,6 @@ class EventMaterialInline(KhmerDigitsInlineMixin, TranslationStackedInline):
     extra = 0
     fields = ["kind", "title", ("file", "url"), ("visibility", "order")]
     formfield_overrides = {
-        models.FileField: {"widget": PrivateFileWidget},
+        models.FileField: {"widget": MaterialFileWidget},
         models.URLField: {"assume_scheme": "https"},
     }

@@ -13,9 +13,10 @@ import os
 
 from django.core import signing
 from django.db import transaction
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from core.sendfile import private_file_response
 from core.uploads import sniff
 
 from .models import Event, EventMaterial, Registration
@@ -88,7 +89,8 @@ def material_for_link(token):
                 "This link has expired. Open your registration page again (the link is in the "
                 "email that confirmed your seat) for a new one."
             ),
-            403,
+            # As a tampered link: a signed file link that no longer opens is not found.
+            404,
         ) from None
     except signing.BadSignature:
         raise MaterialRefused(
@@ -110,29 +112,34 @@ def material_for_link(token):
 
 
 def material_response(material, *, private):
-    """The file (or, for a link, a redirect to it). Browsers may show PDFs and images in
-    place; other documents download. Raises MaterialRefused when the file has gone missing."""
+    """The file (or, for a link, a redirect to it), sent by core.sendfile (by Django or the web
+    server). Browsers may show PDFs and images in place; other documents download. Raises
+    MaterialRefused when the file has gone missing."""
     if material.url:
         response = HttpResponseRedirect(material.url)
+        response["X-Content-Type-Options"] = "nosniff"
+        if private:
+            response["Cache-Control"] = "private, no-store"
     else:
+        stored = material.file
         try:
-            handle = material.file.open("rb")
+            if not stored:
+                raise FileNotFoundError
+            with stored.storage.open(stored.name, "rb") as handle:
+                kind = sniff(handle)
+            stem, extension = os.path.splitext(os.path.basename(stored.name))
+            response = private_file_response(
+                stored,
+                # A file whose content is not one we accept is only ever downloaded.
+                content_type=kind.content_type if kind else "application/octet-stream",
+                as_attachment=not (kind and kind.inline),
+                filename=f"{stem}{kind.extension}" if kind else f"{stem}{extension}",
+                private=private,
+            )
         except (FileNotFoundError, ValueError):
             raise MaterialRefused(_("This file is missing. Please tell CCC."), 404) from None
-        kind = sniff(handle)
-        stem, extension = os.path.splitext(os.path.basename(material.file.name))
-        response = FileResponse(
-            handle,
-            # A file whose content is not one we accept is only ever downloaded.
-            content_type=kind.content_type if kind else "application/octet-stream",
-            as_attachment=not (kind and kind.inline),
-            filename=f"{stem}{kind.extension}" if kind else f"{stem}{extension}",
-        )
-    response["X-Content-Type-Options"] = "nosniff"
     # The signed link is in the address: never sent on to a site the document links to.
     response["Referrer-Policy"] = "no-referrer"
-    if private:
-        response["Cache-Control"] = "private, no-store"
     return response
 
 

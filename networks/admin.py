@@ -1,11 +1,23 @@
+from django.conf import settings
 from django.contrib import admin
+from django.db import models
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from core.admin_files import PrivateFileWidget
 from core.admin_history import HistoryAdmin
 from core.admin_localization import KhmerDigitsAdminMixin, KhmerDigitsInlineMixin
 from core.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 
+from .document_views import staff_document
+from .documents import (
+    DOCUMENT_LINK_MAX_AGE,
+    document_download_name,
+    document_signed_url,
+)
 from .models import (
     MoU,
     MoUDigest,
@@ -30,6 +42,18 @@ class MoUStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MoUDocumentWidget(PrivateFileWidget):
+    """The signed PDF links to the view that checks the right to it, under its MoU's title."""
+
+    def link(self, mou, field_file):
+        url = reverse("admin:networks_mou_document", kwargs={"pk": mou.pk})
+        return document_download_name(mou), url
+
+
+# The signed PDF is private (networks.documents): the widget never asks for a media URL.
+MOU_DOCUMENT_WIDGET = {models.FileField: {"widget": MoUDocumentWidget}}
+
+
 class NetworkMembershipInline(KhmerDigitsInlineMixin, admin.TabularInline):
     model = NetworkMembership
     extra = 0
@@ -42,6 +66,7 @@ class MoUInline(KhmerDigitsInlineMixin, TranslationStackedInline):
     extra = 0
     fields = ["title", "signed_on", "starts_on", "ends_on", "document"]
     show_change_link = True
+    formfield_overrides = MOU_DOCUMENT_WIDGET
 
 
 @admin.register(ProvincialNetwork)
@@ -94,8 +119,42 @@ class MoUAdmin(KhmerDigitsAdminMixin, SpreadsheetExportMixin, HistoryAdmin, Tran
                 ]
             },
         ),
-        (None, {"fields": ["signatories", "document", "notes"]}),
+        (None, {"fields": ["signatories", "document", "document_link", "notes"]}),
     ]
+    readonly_fields = ["document_link"]
+    formfield_overrides = MOU_DOCUMENT_WIDGET
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        # A new MoU has no document to link to yet.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "document_link"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_urls(self):
+        document = path("<int:pk>/document/", staff_document, name="networks_mou_document")
+        return [document, *super().get_urls()]
+
+    @admin.display(description=_("link to send"))
+    def document_link(self, mou):
+        if mou is None or not mou.pk or not mou.document:
+            return "—"
+        url = f"{settings.SITE_URL}{document_signed_url(mou)}"
+        until = timezone.localtime() + DOCUMENT_LINK_MAX_AGE
+        return format_html(
+            '<input type="text" readonly class="vTextField" value="{}" aria-label="{}">'
+            '<div class="help">{}</div>',
+            url,
+            _("link to send"),
+            _(
+                "Anyone with this link can open the signed document, without signing in, "
+                "until %(date)s or until the document is replaced. Send it only to the "
+                "network's coordinator or the other signatory."
+            )
+            % {"date": formats.date_format(until, "DATE_FORMAT")},
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 import core.models
+from core.storage import PrivateStorage
+from core.uploads import RandomName
 from members.models import Organisation, Province
 
 from .validators import validate_pdf
@@ -168,9 +170,12 @@ class MoU(models.Model):
     supports_fundraising = models.BooleanField(_("fundraising"), default=False)
     supports_advocacy = models.BooleanField(_("advocacy"), default=False)
     signatories = models.TextField(_("signatories"), blank=True)
+    # Private: never a media URL, served only by networks.document_views (docs/private-files.md).
     document = models.FileField(
         _("signed document (PDF)"),
-        upload_to="mous/%Y/",
+        upload_to=RandomName("mous"),
+        storage=PrivateStorage(),
+        max_length=255,
         blank=True,
         validators=[validate_pdf],
         help_text=_("PDF, at most 10 MB."),

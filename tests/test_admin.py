@@ -163,6 +163,7 @@ def test_mou_upload_must_be_a_pdf_of_at_most_10_mb(client, staff_user, upload, m
 
 def test_mou_with_a_pdf_is_saved(client, staff_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     client.force_login(staff_user)
     network = ProvincialNetworkFactory()
     upload = SimpleUploadedFile("signed.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")

@@ -255,7 +255,7 @@ def test_an_expired_link_is_refused_with_a_clear_page(client):
     assert six_days_old.status_code == 200
     six_days_old.close()
     response = client.get(link_signed_days_ago(8, private, registration))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert "This link has expired" in response.text
     assert "Document not available" in response.text
 
