@@ -56,6 +56,12 @@ test: messages
 bench: messages
 	$(PY) bench/run.py
 
+# The portal on two web hosts, two worker hosts and one beat on loopback (separate processes,
+# one PostgreSQL, one Redis): a staff edit, sessions and CSRF across hosts, 1,000 reminders
+# exactly once, and one web host and one worker killed mid-flight. See docs/scaling.md.
+scale-test: messages
+	$(PY) bench/scale.py
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

@@ -15,6 +15,7 @@ registrant's own pages. When the cache is down, pages are served uncached.
 import hashlib
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .cache import cache_call_or
@@ -29,7 +30,14 @@ def current_version():
 
 
 def invalidate(**kwargs):
-    """Drop every cached page: the next request in any web process renders afresh."""
+    """Drop every cached page: the next request in any web process renders afresh. Inside a
+    transaction, again once it commits: a page rendered in between (in another process) read
+    the data from before the change and was cached under the new version."""
+    _bump_version()
+    transaction.on_commit(_bump_version)
+
+
+def _bump_version():
     if cache_call_or(None, "add", VERSION_KEY, 2, timeout=None):
         return
     cache_call_or(None, "incr", VERSION_KEY)
