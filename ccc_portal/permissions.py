@@ -11,7 +11,7 @@ from core.roles import CCC_STAFF, EVENT_COORDINATORS
 
 # Every permission of these apps. Not django_celery_beat: its schedules (crontab, interval, solar
 # event, clocked, periodic task) are for superusers only, who see them without any group.
-STAFF_APPS = ("core", "members", "networks", "events", "surveys", "accounts")
+STAFF_APPS = ("core", "members", "networks", "events", "surveys", "accounts", "privacy")
 COORDINATOR_APPS = ("events", "surveys")
 # Single permissions, as "app_label.codename".
 COORDINATOR_EXTRA = (

@@ -371,6 +371,12 @@ PORTAL_NAME = _("Cooperation Committee for Cambodia")
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 20)
 # Sign-in links one address may ask for in fifteen minutes.
 SIGN_IN_RATE_LIMIT = env_int("SIGN_IN_RATE_LIMIT", 5)
+# Registrants' personal data is anonymised this many months after their event ended, by the
+# nightly task privacy.tasks.anonymise_expired_registrations (privacy/retention.py says what
+# is kept). At least 1: a mistyped 0 must not anonymise every past event at once.
+REGISTRATION_RETENTION_MONTHS = env_int("REGISTRATION_RETENTION_MONTHS", 24)
+if REGISTRATION_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("REGISTRATION_RETENTION_MONTHS must be 1 or more.")
 # Telegram notices (opt-in per registrant). Without a bot token the option is hidden and every
 # notice goes by email alone. The webhook secret is Telegram's X-Telegram-Bot-Api-Secret-Token.
 TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")

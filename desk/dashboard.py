@@ -10,6 +10,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from core.models import StaffJob
 from events.models import (
@@ -22,6 +23,9 @@ from events.models import (
 from members.models import Organisation
 from members.services import members_lapsed
 from networks.models import MOU_EXPIRY_WARNING_DAYS, MoU, MoUDigestDelivery, MoUStatus
+from privacy.admin import HANDLE_PERMISSION as DATA_REQUEST_PERMISSION
+from privacy.models import DataRequest
+from privacy.retention_views import PERMISSION as RETENTION_PERMISSION
 
 EVENT_DAYS = 60
 # Rows listed in a block at most; its link leads to the whole list.
@@ -211,15 +215,26 @@ def work_in_progress(user):
             .select_related("event")
             .order_by("created_at", "pk")[:LIST_LIMIT]
         ]
-    return {
-        "jobs": jobs,
-        "messages": messages,
-        "links": [
-            {"label": model._meta.verbose_name_plural, "url": changelist_url(model)}
-            for model, allowed in ((StaffJob, may_see_jobs), (EventMessage, may_see_messages))
-            if allowed
-        ],
-    }
+    links = [
+        {"label": model._meta.verbose_name_plural, "url": changelist_url(model)}
+        for model, allowed in ((StaffJob, may_see_jobs), (EventMessage, may_see_messages))
+        if allowed
+    ]
+    if user.has_perm(RETENTION_PERMISSION):
+        links.append(
+            {"label": _("personal data due for anonymisation"), "url": reverse("privacy:retention")}
+        )
+    if user.has_perm(DATA_REQUEST_PERMISSION):
+        awaiting = DataRequest.objects.awaiting_confirmation().count()
+        if awaiting:
+            links.append(
+                {
+                    "label": _("erasure requests awaiting confirmation: %(count)s")
+                    % {"count": awaiting},
+                    "url": changelist_url(DataRequest, status=DataRequest.Status.AWAITING),
+                }
+            )
+    return {"jobs": jobs, "messages": messages, "links": links}
 
 
 def desk(user, *, now=None):

@@ -580,9 +580,12 @@ class RegistrationQuerySet(models.QuerySet):
     def owed_reminders(self, now=None):
         """Still owed their event's reminders: confirmed, for an event still reminding (see
         EventQuerySet.reminding). The sweep (events.services.reminders_due) adds which
-        reminder has come due; the send checks this again, as things may change in between."""
+        reminder has come due; the send checks this again, as things may change in between.
+        Never an anonymised registration (privacy.retention): its address is a placeholder."""
         return self.filter(
-            status=Registration.Status.CONFIRMED, event__in=Event.objects.reminding(now)
+            status=Registration.Status.CONFIRMED,
+            event__in=Event.objects.reminding(now),
+            anonymised_at__isnull=True,
         )
 
 
@@ -722,6 +725,9 @@ class Registration(models.Model):
         blank=True,
         editable=False,
     )
+    # When the person's data was anonymised (privacy.retention): name, email, phone and the
+    # rest blanked or replaced, the figures' fields kept.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -747,6 +753,12 @@ class Registration(models.Model):
                 fields=["offer_expires_at"],
                 condition=Q(status="offered"),
                 name="registration_open_offers",
+            ),
+            # The nightly retention run's question: which registrations still hold personal data.
+            models.Index(
+                fields=["event"],
+                condition=Q(anonymised_at__isnull=True),
+                name="registration_not_anonymised",
             ),
         ]
 
@@ -945,8 +957,10 @@ class RegistrationNotice(OutboxEntry):
         """Still worth sending: not about an active registration that has been cancelled since,
         not "you are on the waiting list" to someone promoted since (the promotion says it
         all), no seat offer once it has been answered or has passed on, and nothing but a
-        cancellation once the event is over."""
+        cancellation once the event is over; nothing once the person's data is anonymised."""
         registration = self.registration
+        if registration.anonymised_at is not None:
+            return False
         if self.kind in self.FOR_ACTIVE_REGISTRATIONS and not registration.is_active:
             return False
         if self.kind in self.WHILE_STATUS and registration.status != self.WHILE_STATUS[self.kind]:
@@ -1069,8 +1083,10 @@ class EventMessageDelivery(OutboxEntry):
 
     def is_owed(self):
         """Still to be sent: the registrant has not cancelled since, unless the message was
-        written to cancelled registrations too."""
+        written to cancelled registrations too; never once their data is anonymised."""
         registration = self.registration
+        if registration.anonymised_at is not None:
+            return False
         return registration.is_active or registration.status in self.message.statuses
 
 
@@ -1098,8 +1114,13 @@ class CertificateDelivery(OutboxEntry):
         return str(self.registration)
 
     def is_owed(self):
-        """Still to be sent: the registrant is still marked as attended."""
-        return self.registration.status == Registration.Status.ATTENDED
+        """Still to be sent: the registrant is still marked as attended (and their data is not
+        anonymised)."""
+        registration = self.registration
+        return (
+            registration.status == Registration.Status.ATTENDED
+            and registration.anonymised_at is None
+        )
 
 
 # --- Materials and minutes ------------------------------------------------------------------

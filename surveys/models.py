@@ -231,9 +231,11 @@ class SurveyInvitation(OutboxEntry):
         return str(self.registration)
 
     def is_owed(self, now=None):
-        """Still worth emailing: marked as attended, not answered, the survey still open."""
+        """Still worth emailing: marked as attended, not answered, the survey still open, the
+        person's data not anonymised."""
         return (
             self.registration.status == Registration.Status.ATTENDED
+            and self.registration.anonymised_at is None
             and not self.answered
             and self.survey.is_open(now)
         )

@@ -227,6 +227,7 @@ def test_ccc_staff_hold_every_permission_of_the_register_even_for_later_models(d
                 "core",
                 "surveys",
                 "accounts",
+                "privacy",
             ]
         )
     )

@@ -125,6 +125,7 @@ def test_each_block_holds_the_right_items(attention, django_user_model):
     assert [link["url"] for link in in_progress["links"]] == [
         "/en/admin/core/staffjob/",
         "/en/admin/events/eventmessage/",
+        "/en/privacy/retention/",
     ]
 
 
@@ -235,3 +236,25 @@ def test_the_events_block_lists_ten_and_counts_the_rest(admin_client):
     html = desk_html(admin_client.get("/en/admin/"))
     assert html.count("Weekly forum") == 10 and "Weekly forum 11" not in html
     assert "And 2 more in these days." in html
+
+
+def test_erasure_requests_awaiting_staff_are_on_the_desk(staff_user, coordinator):
+    from privacy.data_requests import data_request_ask_erasure
+    from privacy.models import DataRequest
+
+    def request_links(user):
+        return [
+            link
+            for link in dashboard.work_in_progress(user)["links"]
+            if "datarequest" in link["url"]
+        ]
+
+    assert request_links(staff_user) == []
+    data_request_ask_erasure(email="dara@example.org", source=DataRequest.Source.REGISTRANT)
+    assert request_links(staff_user) == [
+        {
+            "label": "erasure requests awaiting confirmation: 1",
+            "url": "/en/admin/privacy/datarequest/?status=awaiting",
+        }
+    ]
+    assert request_links(coordinator) == []
