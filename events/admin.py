@@ -403,6 +403,7 @@ class RegistrationAdmin(
         "gender",
         "language",
         "event__event_type",
+        ("anonymised_at", admin.EmptyFieldListFilter),
         RegistrationEventFilter,
     ]
     list_select_related = ["event", "organisation", "capacity_override_by"]
@@ -454,6 +455,7 @@ class RegistrationAdmin(
                     "membership_proof",
                     "registered_by",
                     "telegram_chat",
+                    "anonymised_at",
                 ]
             },
         ),
@@ -469,6 +471,7 @@ class RegistrationAdmin(
         "cancelled_at",
         "over_capacity",
         "answers_given",
+        "anonymised_at",
     ]
 
     def has_delete_permission(self, request, obj=None):
@@ -490,7 +493,12 @@ class RegistrationAdmin(
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.readonly_fields
+        if obj is None:
+            return ()
+        # An anonymised registration is kept for the figures only: no personal data goes back.
+        if obj.anonymised_at:
+            return [*self.readonly_fields, *REGISTRANT_FIELDS]
+        return self.readonly_fields
 
     def get_inlines(self, request, obj):
         return () if obj is None else self.inlines

@@ -525,3 +525,17 @@ def test_two_runs_at_once_anonymise_each_registration_once(postgresql):
     assert sorted(by_run.values()) == sorted(count for count in counts if count)
     assert not Registration.objects.filter(anonymised_at__isnull=True).exists()
     assert Event.objects.count() == 1
+
+
+def test_staff_cannot_write_personal_data_back_into_an_anonymised_registration(
+    client, admin_user, old_forums
+):
+    sokha = old_forums["people"][0]
+    anonymise_due()
+    client.force_login(admin_user)
+    page = client.get(f"/en/admin/events/registration/{sokha.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="full_name"' not in page.text and 'name="email"' not in page.text
+    listed = client.get("/en/admin/events/registration/?anonymised_at__isempty=0")
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == 8
