@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test install lock messages migrate demo lint bench makemessages clean
+.PHONY: run test install lock messages migrate demo backup restore lint bench scale-test makemessages clean
 
 # The development lock: the runtime lock's packages plus the test tools, every one pinned and
 # hashed (production installs requirements.txt alone, see the README).
@@ -36,6 +36,16 @@ migrate: install
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo
+
+# One dated archive of the database and both media folders, in var/backups/ (or BACKUP_DIR);
+# on the embedded defaults or whatever DATABASE_URL names. See docs/operations.md.
+backup: install
+	DEBUG=1 $(PY) manage.py backup $(if $(BACKUP_DIR),--output-dir "$(BACKUP_DIR)")
+
+# Into an empty database and empty media folders only; the archive is checked first.
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "Usage: make restore ARCHIVE=var/backups/ccc-portal-....tar"; exit 2; }
+	DEBUG=1 $(PY) manage.py restore "$(ARCHIVE)"
 
 # The portal on its embedded defaults: SQLite, Celery worker and beat on a filesystem broker,
 # mail written to var/mail/. Ctrl-C stops every process.
