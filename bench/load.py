@@ -5,18 +5,21 @@ import time
 from collections import Counter
 
 from bench.client import fetch
-from bench.config import CONCURRENCY, PAGE_TIMEOUT, REQUESTS
+from bench.config import CONCURRENCY, PAGE_SECONDS, PAGE_TIMEOUT, REQUESTS
 
 
-async def load(path, requests=REQUESTS, concurrency=CONCURRENCY):
-    """`requests` GETs with `concurrency` in flight; returns latencies and statuses."""
+async def load(path, requests=REQUESTS, concurrency=CONCURRENCY, seconds=PAGE_SECONDS):
+    """`requests` GETs with `concurrency` in flight, none started after `seconds` (a slow page
+    is measured on fewer requests rather than for minutes); returns latencies, statuses and
+    the time taken."""
     latencies, statuses = [], Counter()
     queue = asyncio.Queue()
     for _ in range(requests):
         queue.put_nowait(None)
+    deadline = time.perf_counter() + seconds
 
     async def client():
-        while not queue.empty():
+        while not queue.empty() and time.perf_counter() < deadline:
             queue.get_nowait()
             status, _headers, _payload, latency = await fetch(path)
             statuses[status] += 1

@@ -58,9 +58,10 @@ def measure_pages(label):
     rows = {}
     with Gunicorn():
         for name, path in paths.items():
-            asyncio.run(load(path, requests=20, concurrency=2))  # warm up
+            asyncio.run(load(path, requests=10, concurrency=5, seconds=10))  # warm up
             latencies, statuses, elapsed = asyncio.run(load(path))
             rows[name] = {
+                "requests": len(latencies),
                 "rps": len(latencies) / elapsed,
                 "p50": percentile(latencies, 0.50) * 1000,
                 "p95": percentile(latencies, 0.95) * 1000,

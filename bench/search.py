@@ -110,12 +110,12 @@ def _vacuum():
         cursor.execute("VACUUM ANALYZE")
 
 
-def _views():
+def _views(paths):
     """The directory view for each path measured (see BENCH_SEARCH_PATH)."""
     from members import search, views
 
     found = {}
-    for path in PATHS:
+    for path in paths:
         if path == "view":
             found[path] = views.OrganisationListView.as_view()
         elif path == "search":
@@ -138,7 +138,9 @@ def _call(view, request, path):
         views.SearchResults = original
 
 
-def _measure():
+def measure(paths=PATHS, rounds=ROUNDS):
+    """Prints the figures; returns {path: {"p50": ms, "p95": ms, "max": ms}} (bench/run.py
+    calls it on the bench's register)."""
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection, reset_queries
     from django.test import RequestFactory
@@ -147,12 +149,12 @@ def _measure():
 
     from members.models import Organisation
 
-    views = _views()
+    views = _views(paths)
     factory = RequestFactory()
-    timings = {(path, query): [] for path in PATHS for query in QUERIES}
+    timings = {(path, query): [] for path in paths for query in QUERIES}
     found = {}
     with translation.override("km"):
-        for _round in range(ROUNDS):
+        for _round in range(rounds):
             for query in QUERIES:
                 for path, view in views.items():
                     request = factory.get("/km/members/", {"q": query})
@@ -168,21 +170,24 @@ def _measure():
                     ]
                     found[path, query] = (paginator.count, len(queries), page)
                     reset_queries()
-    print(f"organisations: {Organisation.objects.count()}, {len(QUERIES)} queries x {ROUNDS}")
-    for path in PATHS:
+    print(f"organisations: {Organisation.objects.count()}, {len(QUERIES)} queries x {rounds}")
+    figures = {}
+    for path in paths:
         every = sorted(t for (p, _), values in timings.items() if p == path for t in values)
         p50 = statistics.median(every)
         p95 = every[int(len(every) * 0.95) - 1]
+        figures[path] = {"p50": p50, "p95": p95, "max": every[-1]}
         print(f"{path}: p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {every[-1]:.1f} ms")
         mine = {query: values for (p, query), values in timings.items() if p == path}
         for query, values in sorted(mine.items(), key=lambda item: -statistics.median(item[1])):
             count, sql, _page = found[path, query]
             print(f"  {statistics.median(values):7.1f} ms  {count:>6} found  {sql} SQL  {query}")
-    if len(PATHS) > 1:
+    if len(paths) > 1:
         # The paths must show the same page: the same count and organisations in the same order.
         for query in QUERIES:
-            if len({repr(found[path, query][::2]) for path in PATHS}) > 1:
+            if len({repr(found[path, query][::2]) for path in paths}) > 1:
                 print(f"  the pages differ for {query}")
+    return figures
 
 
 def main():
@@ -194,7 +199,7 @@ def main():
 
     django.setup()
     _fill()
-    _measure()
+    measure()
 
 
 if __name__ == "__main__":

@@ -23,14 +23,20 @@ def manage(*args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
+# Template databases migrated in this run: each bench database is a copy of one.
+_migrated_templates = set()
+
+
 def recreate_database():
-    """A fresh bench database for each data size: dropping is faster than deleting rows."""
+    """A fresh bench database for each data size: dropping is faster than deleting rows, and
+    copying a database migrated once per run (its template) faster than migrating again."""
     import psycopg2
     from django.db import connections
 
     connections.close_all()
     url = urlsplit(ENVIRONMENT["DATABASE_URL"])
     name = url.path.lstrip("/")
+    template = f"{name}_template"
     admin = psycopg2.connect(
         host=url.hostname, port=url.port or 5432, user="postgres", dbname="postgres"
     )
@@ -43,9 +49,18 @@ def recreate_database():
                 f'CREATE ROLE "{url.username}" LOGIN CREATEDB PASSWORD %s', [url.password or ""]
             )
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}" OWNER "{url.username}"')
+        if template not in _migrated_templates:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{template}" OWNER "{url.username}"')
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+                cwd=ROOT,
+                check=True,
+                env={**os.environ, "DATABASE_URL": url._replace(path=f"/{template}").geturl()},
+            )
+            _migrated_templates.add(template)
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" OWNER "{url.username}"')
     admin.close()
-    manage("migrate", "--noinput", "-v", "0")
 
 
 class Gunicorn:
