@@ -75,7 +75,7 @@ class ProfileChangeForm(forms.Form):
         current_logo = ""
         if organisation is not None and organisation.logo:
             current_logo = format_html(
-                '<p><img src="{}" alt="{}" class="img-thumbnail" style="max-height: 6rem"></p>',
+                '<p><img src="{}" alt="{}" class="img-thumbnail logo-preview"></p>',
                 organisation.logo.url,
                 gettext("Current logo"),
             )

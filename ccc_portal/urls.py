@@ -24,6 +24,7 @@ handler500 = "ccc_portal.errors.server_error"
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon_ico, name="favicon-ico"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include((ical_urlpatterns, "ical"))),
     path("telegram/webhook/", telegram_webhook, name="telegram-webhook"),

@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from core.cache import cache_is_up
 from events.models import Event
@@ -69,6 +70,16 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@cache_control(public=True, max_age=86400)
+def favicon_ico(request):
+    """/favicon.ico, which browsers ask for on every page whatever the page links."""
+    path = finders.find("img/favicon.ico")  # static/img/, from the source tree
+    if path is None:
+        raise Http404
+    # FileResponse closes the file.
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
 
 
 def bench_floor(request):

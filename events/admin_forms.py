@@ -160,7 +160,8 @@ class ReminderOffsetWidget(forms.MultiWidget):
     """Days and hours before the start, each a number box with its unit beside it."""
 
     def __init__(self, attrs=None):
-        number = {"min": 0, "style": "width: 5em", **(attrs or {})}
+        # Five characters wide: static/css/admin_pages.css (.reminder-offset input).
+        number = {"min": 0, **(attrs or {})}
         super().__init__(
             {
                 "days": forms.NumberInput(attrs=number),

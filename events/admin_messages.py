@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.headers import allow_style_attributes
 from core.localization import local_number
 
 from .admin_forms import MessageRegistrantsForm
@@ -148,7 +149,7 @@ class EventMessagesMixin:
         self.message_user(request, text, messages.SUCCESS)
 
     def _message_page(self, request, event, template, **context):
-        return TemplateResponse(
+        response = TemplateResponse(
             request,
             template,
             {
@@ -159,3 +160,5 @@ class EventMessagesMixin:
                 **context,
             },
         )
+        # The review shows each email in an <iframe srcdoc>, styled by style attributes.
+        return allow_style_attributes(response) if template == REVIEW_TEMPLATE else response

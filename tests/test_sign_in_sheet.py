@@ -1,6 +1,7 @@
 """The sign-in sheet for the door: printable page and PDF."""
 
 import pytest
+from django.contrib.staticfiles import finders
 from fpdf import FPDF
 
 from events.models import Registration
@@ -70,8 +71,13 @@ def test_html_sheet_has_gender_phone_and_prints_on_a4(client, coordinator, forty
     for heading in ("Gender", "Phone", "Signature", "Organisation", "No."):
         assert f">{heading}</th>" in text
     assert "012 000 007" in text and ">Male<" in text
-    assert "size: A4" in text and "table-header-group" in text
-    assert "height: 12.5mm" in text and "counter(pages)" in text
+    # The sheet's styles and its "page x of y" are static files (Content-Security-Policy).
+    assert "css/sign_in_sheet.css" in text and "js/sign_in_sheet.js" in text
+    assert 'data-page-label="Page" data-of-label="of"' in text
+    stylesheet = finders.find("css/sign_in_sheet.css")
+    with open(stylesheet, encoding="utf-8") as file:
+        css = file.read()
+    assert "size: A4" in css and "table-header-group" in css and "height: 12.5mm" in css
     assert "Cooperation Committee for Cambodia" in text
     assert f"/en/admin/events/event/{forty.pk}/sign-in-sheet-pdf/" in text
 

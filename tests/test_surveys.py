@@ -466,7 +466,7 @@ def test_the_summary_shows_each_question_as_figures_and_a_chart(client, coordina
     # Of the two who answered "Which parts?", one chose "Lunch".
     lunch = '<th scope="row">Lunch</th> <td class="number">1</td> <td class="number">50%</td>'
     assert lunch in text
-    assert 'style="width: 67%"' in text  # the bars, beside the numbers
+    assert 'data-bar-width="67"' in text  # the bars, beside the numbers
     assert "Great" in text and "=HYPERLINK(1)" in text
     assert "<script" not in response.text.split('<div class="survey-summary">')[1]
 
