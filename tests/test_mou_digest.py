@@ -141,5 +141,6 @@ def test_beat_schedule_is_in_the_database_for_staff_to_edit():
     assert tasks == {
         "events.tasks.sweep_outbox": True,
         "networks.tasks.send_mou_expiry_digest": True,
+        "privacy.tasks.anonymise_expired_registrations": True,
         "surveys.tasks.sweep_surveys": True,
     }

@@ -44,7 +44,8 @@ def attention():
         title_km="វេទិកាដប់ថ្ងៃ",
         starts_at=now + 10 * DAY,
         ends_at=now + 10 * DAY + datetime.timedelta(hours=3),
-        registration_closes_at=now + 5 * DAY + datetime.timedelta(hours=1),
+        # Noon in Phnom Penh five calendar days on, whatever the hour the test runs.
+        registration_closes_at=timezone.localtime(now).replace(hour=12, minute=0) + 5 * DAY,
         capacity=40,
     )
     confirmed = RegistrationFactory.create_batch(3, event=soon)
