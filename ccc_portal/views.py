@@ -6,7 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 
 from core.cache import cache_is_up
+from events import public
 from events.models import Event
+from events.public import with_seat_counts
 from members.models import Organisation, Province
 from networks.models import ProvincialNetwork
 
@@ -14,12 +16,8 @@ from .celery import app as celery_app
 
 
 def home(request):
-    upcoming = (
-        Event.objects.published()
-        .upcoming()
-        .with_registration_counts()
-        .select_related("event_type")[:4]
-    )
+    upcoming = with_seat_counts(public.upcoming(Event.objects.published()))
+    upcoming = upcoming.select_related("event_type")[:4]
     context = {
         "upcoming_events": upcoming,
         "active_member_count": Organisation.objects.active_members().count(),

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # CCC was founded in 1990
+# Events drawn in a day's cell at most; the cell links the rest to the day in the list below
+# the grid (a busy month at 10x the data drew 800 events twice).
+DAY_LIMIT = 3
 
 
 @dataclass
@@ -15,6 +18,15 @@ class Day:
     in_month: bool
     is_today: bool
     events: list = field(default_factory=list)
+
+    @property
+    def shown(self):
+        return self.events[:DAY_LIMIT]
+
+    @property
+    def more(self):
+        """How many of the day's events the cell does not show."""
+        return max(len(self.events) - DAY_LIMIT, 0)
 
 
 def month_grid(year, month, events, today=None):
@@ -27,10 +39,11 @@ def month_grid(year, month, events, today=None):
         for week in weeks
         for date in week
     }
+    zone = timezone.get_current_timezone()
     for event in events:
-        first = timezone.localtime(event.starts_at).date()
+        first = event.starts_at.astimezone(zone).date()
         # An event ending at midnight does not occupy the next day.
-        last = timezone.localtime(event.ends_at - datetime.timedelta(microseconds=1)).date()
+        last = (event.ends_at - datetime.timedelta(microseconds=1)).astimezone(zone).date()
         date = max(first, weeks[0][0])
         while date <= min(last, weeks[-1][-1]):
             days[date].events.append(event)

@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from members.filters import ModelChoiceFilterInOneQuery
+
 from .models import Event, EventSeries, EventType
 
 
@@ -14,14 +16,15 @@ def _series(request):
 
 
 class EventFilter(django_filters.FilterSet):
-    type = django_filters.ModelChoiceFilter(
+    # Each select's choices in one query (not a count and then the rows).
+    type = ModelChoiceFilterInOneQuery(
         label=_("Type"),
         field_name="event_type",
         to_field_name="slug",
         queryset=_types,
         empty_label=_("All types"),
     )
-    series = django_filters.ModelChoiceFilter(
+    series = ModelChoiceFilterInOneQuery(
         label=_("Series"),
         field_name="series",
         to_field_name="slug",

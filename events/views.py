@@ -10,16 +10,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from core.localization import weekday_names
+from core.localization import format_date, weekday_names
 from core.ratelimit import rate_limited
 
 from . import calendar as month_calendar
+from . import public
 from .checkin_codes import checkin_qr_svg
 from .filters import EventFilter
 from .forms import RegistrationForm
-from .ical import event_calendar
+from .ical import event_calendar, feed_calendar
 from .join_links import online_context
-from .models import Event, EventSeries, Registration, RegistrationNotice
+from .models import EventSeries, Registration, RegistrationNotice
+from .public import month_events, public_events, set_urls, with_seat_counts
 from .public_report import public_report_context, series_archive
 from .questions import registration_answers
 from .services import RegistrationRefused, registration_cancel, registration_create
@@ -32,10 +34,6 @@ FEED_PAST_DAYS = 90
 FEED_MAX_EVENTS = 500
 
 
-def public_events():
-    return Event.objects.published().select_related("event_type", "series")
-
-
 class EventListView(ListView):
     """Upcoming events, filtered by type and series; the past is in the archive."""
 
@@ -46,8 +44,8 @@ class EventListView(ListView):
 
     def get_queryset(self):
         now = timezone.now()
-        events = public_events().with_registration_counts()
-        events = events.past(now) if self.archive else events.upcoming(now)
+        events = with_seat_counts(public_events())
+        events = public.past(events, now) if self.archive else public.upcoming(events, now)
         self.filterset = EventFilter(self.request.GET or None, queryset=events)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return events.none()
@@ -70,20 +68,25 @@ class EventMonthView(TemplateView):
         if not (1 <= month <= 12 and month_calendar.FIRST_YEAR <= year <= month_calendar.LAST_YEAR):
             raise Http404(_("There is no calendar for that month."))
         first_day, last_day = month_calendar.grid_bounds(year, month)
-        events = list(month_calendar.events_overlapping(public_events(), first_day, last_day))
+        events = month_events(
+            month_calendar.events_overlapping(public_events(), first_day, last_day)
+        )
+        _label_for_the_month(events)
+        listed = [
+            event
+            for event in events
+            if event.local_start.month == month or event.local_end.month == month
+        ]
         month_start = datetime.date(year, month, 1)
         previous_month = (month_start - datetime.timedelta(days=1)).replace(day=1)
         next_month = (month_start + datetime.timedelta(days=31)).replace(day=1)
         return super().get_context_data(
             month=month_start,
             weekday_names=weekday_names(),
-            weeks=month_calendar.month_grid(year, month, events),
-            month_events=[
-                event
-                for event in events
-                if timezone.localtime(event.starts_at).month == month
-                or timezone.localtime(event.ends_at).month == month
-            ],
+            # The grid first: it marks the list's first event of each day (its anchor).
+            weeks=_anchor_days(month_calendar.month_grid(year, month, events), listed),
+            month_events=listed,
+            month_list=public.month_list(listed),
             previous_month=previous_month
             if previous_month.year >= month_calendar.FIRST_YEAR
             else None,
@@ -92,11 +95,41 @@ class EventMonthView(TemplateView):
         )
 
 
+def _label_for_the_month(events):
+    """What the month page shows of each event, worked out once per event (the grid and the list
+    both show it) and once per day: its URL, local times and date."""
+    set_urls(events)
+    days = {}
+    zone = timezone.get_current_timezone()
+    for event in events:
+        event.local_start = event.starts_at.astimezone(zone)
+        event.local_end = event.ends_at.astimezone(zone)
+        day = event.local_start.date()
+        if day not in days:
+            days[day] = format_date(day, "long")
+        event.day_label = days[day]
+
+
+def _anchor_days(weeks, listed):
+    """The list below the grid marks the first event of each day (`anchor`), and a cell with
+    more events than it draws links there (or to the list, for a day no listed event starts)."""
+    anchors = {}
+    for event in listed:
+        day = event.local_start.date()
+        event.anchor = None if day in anchors else f"day-{day.isoformat()}"
+        anchors.setdefault(day, event.anchor)
+    for week in weeks:
+        for day in week:
+            day.anchor = anchors.get(day.date, "month-list")
+    return weeks
+
+
 class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
     def get_queryset(self):
+        # One event: the join and GROUP BY count its registrations only, and compile faster.
         return public_events().with_registration_counts()
 
     def get_context_data(self, **kwargs):
@@ -140,9 +173,14 @@ def event_ics(request, slug):
 def event_feed(request):
     """Subscription feed: upcoming events and those of the last FEED_PAST_DAYS days."""
     since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
-    events = public_events().filter(ends_at__gte=since).order_by("starts_at")[:FEED_MAX_EVENTS]
+    events = (
+        public_events()
+        .filter(ends_at__gte=since)
+        .defer("description", "description_km", "description_en")
+    )
+    events = public.soonest_first(events)[:FEED_MAX_EVENTS]
     language = _ics_language(request)
-    content = event_calendar(events, language=language, name=settings.PORTAL_NAME)
+    content = feed_calendar(events, language=language, name=settings.PORTAL_NAME)
     return _ics_response(content, "ccc-events.ics")
 
 

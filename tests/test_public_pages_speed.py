@@ -1,0 +1,123 @@
+"""Issue 18: the public pages rendered faster show what they showed before: seats counted per
+event, events soonest first, a busy day's cell capped with a link to the rest, and the feed's
+reused events current after an edit."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+
+from events.models import Registration
+from tests.factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
+
+
+def test_event_list_counts_seats_held_and_offered_per_event(client):
+    busy = EventFactory(title_en="Busy forum", capacity=5)
+    quiet = EventFactory(title_en="Quiet forum", capacity=5)
+    for status in ["confirmed", "attended", "offered", "waiting", "cancelled"]:
+        RegistrationFactory(event=busy, status=status)
+    RegistrationFactory(event=quiet, status=Registration.Status.CONFIRMED)
+    text = client.get("/en/events/").text
+    # busy: confirmed, attended and offered take 3 of 5; quiet: 1 of 5
+    assert "2 seats left" in text and "4 seats left" in text
+
+
+def test_event_list_and_home_show_the_running_event_first_then_the_soonest(client):
+    now = timezone.now()
+    EventFactory(
+        title_en="Later forum",
+        starts_at=now + datetime.timedelta(days=9),
+        ends_at=now + datetime.timedelta(days=9, hours=2),
+    )
+    EventFactory(
+        title_en="Running retreat",
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=1),
+    )
+    EventFactory(
+        title_en="Sooner forum",
+        starts_at=now + datetime.timedelta(days=2),
+        ends_at=now + datetime.timedelta(days=2, hours=2),
+    )
+    EventFactory(
+        title_en="Ended forum",
+        starts_at=now - datetime.timedelta(days=3),
+        ends_at=now - datetime.timedelta(days=3) + datetime.timedelta(hours=2),
+    )
+    for path in ["/en/events/", "/en/"]:
+        text = client.get(path).text
+        positions = [text.index(title) for title in ["Running", "Sooner", "Later"]]
+        assert positions == sorted(positions), path
+        assert "Ended forum" not in text
+    archive = client.get("/en/events/past/").text
+    assert "Ended forum" in archive and "Later forum" not in archive
+
+
+def test_a_busy_day_shows_three_events_and_links_to_the_rest_in_the_list(client):
+    start = datetime.datetime(2031, 5, 14, 8, 0, tzinfo=PHNOM_PENH)
+    for number in range(5):
+        EventFactory(
+            title_en=f"Parallel session {number}",
+            starts_at=start + datetime.timedelta(minutes=number),
+            ends_at=start + datetime.timedelta(hours=2),
+        )
+    response = client.get("/en/events/2031/5/")
+    (day,) = [day for week in response.context["weeks"] for day in week if day.events]
+    assert [event.title for event in day.shown] == [f"Parallel session {n}" for n in range(3)]
+    text = response.text
+    assert "2 more" in text
+    assert 'href="#day-2031-05-14"' in text and 'id="day-2031-05-14"' in text
+    # The list under the grid still names every event, each with its link and date.
+    for number in range(5):
+        assert f"Parallel session {number}" in text
+    assert text.count("Wednesday 14 May 2031") == 5
+    assert f'href="/en/events/{day.events[4].slug}/"' in text
+
+
+def test_khmer_month_list_keeps_khmer_dates_and_iso_times(client):
+    start = datetime.datetime(2031, 6, 3, 8, 30, tzinfo=PHNOM_PENH)
+    EventFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    text = client.get("/km/events/2031/6/").text
+    assert "ថ្ងៃអង្គារ ទី៣ ខែមិថុនា ឆ្នាំ២០៣១" in text
+    assert 'datetime="2031-06-03T08:30:00+07:00"' in text
+
+
+def feed_events(client, language="en"):
+    response = client.get(f"/events/feed.ics?lang={language}")
+    assert response.status_code == 200
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    return {str(event["uid"]): event for event in events}
+
+
+def test_feed_events_are_stamped_and_follow_an_edit(client):
+    event = EventFactory(title_en="Budget forum", title_km="វេទិកាថវិកា")
+    first = feed_events(client)
+    (component,) = first.values()
+    assert str(component["summary"]) == "Budget forum"
+    assert component["dtstamp"].dt.tzinfo is not None
+    assert str(feed_events(client, "km").popitem()[1]["summary"]) == "វេទិកាថវិកា"
+    event.title_en = "Budget and planning forum"
+    event.save()
+    (again,) = feed_events(client).values()
+    assert str(again["summary"]) == "Budget and planning forum"
+    event.status = event.Status.CANCELLED
+    event.save()
+    assert str(feed_events(client).popitem()[1]["status"]) == "CANCELLED"
+
+
+def test_feed_is_the_same_from_the_cache_as_built_afresh(client):
+    for _ in range(3):
+        EventFactory()
+    built = client.get("/events/feed.ics?lang=en").content
+    reused = client.get("/events/feed.ics?lang=en").content
+
+    def without_stamps(content):
+        return [line for line in content.splitlines() if not line.startswith(b"DTSTAMP")]
+
+    assert without_stamps(built) == without_stamps(reused)
+    assert reused.count(b"BEGIN:VEVENT") == reused.count(b"DTSTAMP:") == 3
