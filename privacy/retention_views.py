@@ -1,32 +1,18 @@
 """The staff page that shows what the next retention run will anonymise (privacy.retention)."""
 
-import functools
-
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
+
+from events.checkin_views import PERMISSION as CHECKIN_PERMISSION
+from events.checkin_views import staff_with_permission
 
 from .retention import retention_preview
 
-# Who may edit registrations may see which of them are about to lose their personal data.
-PERMISSION = "events.change_registration"
-
-
-def staff_with_permission(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not (request.user.is_staff and request.user.has_perm(PERMISSION)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapped)
+# Who may edit registrations (as at the check-in desk) may see which of them are about to lose
+# their personal data.
+PERMISSION = CHECKIN_PERMISSION
 
 
 @staff_with_permission

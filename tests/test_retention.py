@@ -435,7 +435,7 @@ def test_the_preview_shows_what_the_next_run_will_anonymise(
     assert text.index(first.title_en) < text.index(second.title_en)
     assert f"{first.title_en}</a></th> <td>" in text
     assert '<td class="number">5</td>' in text and '<td class="number">3</td>' in text
-    assert '<td class="number">8</td>' in text
+    assert '<th class="number">8</th>' in text
     assert recent.event.title_en not in text
     for registration in old_forums["people"]:
         assert registration.full_name not in text
