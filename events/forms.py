@@ -1,12 +1,15 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.db.models import Case, Value, When
+from django.forms.boundfield import BoundField
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.text import clean_text, normalise_phone
-from members.models import Organisation
+from members.models import Organisation, name_matching
 
 from .models import Registration
 from .questions import answers_from_form, question_fields_add, question_layout
@@ -17,17 +20,48 @@ def organisation_for_name(name):
     English or Khmer name is exactly `name` (any organisation, member or not: it is counted in
     the participation figures by province and kind); else the only one in the public directory
     holding every typed word whole (search rank 0), so that "Kampot Farmers" or a Khmer name
-    typed with another spelling finds its organisation. Two or more: None, the text is kept."""
+    typed with another spelling finds its organisation. Two or more: None, the text is kept.
+
+    One query: the exact matches and the whole-word matches together, exact ones first."""
     if not name:
         return None
-    exact = Organisation.objects.matching(name).first()
-    if exact is not None:
-        return exact
-    tiers, _matches = Organisation.objects.public().order_by().search_tiers(name)
-    if len(tiers) < 2:  # no words to search by
-        return None
-    whole_words = list(tiers[0][:2])
-    return whole_words[0] if len(whole_words) == 1 else None
+    exact = name_matching(name)
+    whole_words = Organisation.objects.public().holding_every_word_whole(name)
+    if whole_words is None:  # no words to search by
+        whole_words = Organisation.objects.none()
+    if exact is None:
+        found = list(whole_words[:2])
+        return found[0] if len(found) == 1 else None
+    candidates = (Organisation.objects.filter(exact) | whole_words).annotate(
+        exact_match=Case(When(exact, then=Value(True)), default=Value(False))
+    )
+    found = list(candidates.order_by("-exact_match", "pk")[:2])
+    if found and (found[0].exact_match or len(found) == 1):
+        return found[0]
+    return None
+
+
+# Bootstrap 5's class for each kind of widget: the public form is drawn by a plain template,
+# templates/events/_form_field.html, at a fraction of crispy-forms' cost (issue 18).
+def _widget_class(widget):
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+        return "form-select"
+    return "form-control"
+
+
+class BootstrapBoundField(BoundField):
+    """A field drawn with Bootstrap's classes (and is-invalid once it has errors) when the
+    widget has no class of its own: crispy-forms, which sets one, draws as before."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if "class" not in attrs and "class" not in widget.attrs:
+            css_class = _widget_class(widget)
+            attrs["class"] = f"{css_class} is-invalid" if self.errors else css_class
+        return attrs
 
 
 class RegistrationForm(forms.Form):
@@ -74,44 +108,64 @@ class RegistrationForm(forms.Form):
     # A honeypot: hidden from people, filled in by bots.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
+    bound_field_class = BootstrapBoundField
+
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["language"].initial = (get_language() or "km")[:2]
+        for name, attrs in self._widget_attrs().items():
+            self.fields[name].widget.attrs.update(attrs)
         # The event's own questions (events.questions), asked before the consent.
         self.question_names = question_fields_add(self, event=event)
-        self.helper = FormHelper()
-        self.helper.form_tag = True
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
-            Field("full_name", autocomplete="name"),
+
+    @staticmethod
+    def _widget_attrs():
+        return {
+            "full_name": {"autocomplete": "name"},
             # Suggestions from the directory as someone types (static/js/organisation-suggest.js
             # asks members:organisation-suggest, in the page's language); without JavaScript,
             # clean() still finds the organisation from the typed name.
-            Field(
-                "organisation_name",
-                autocomplete="organization",
-                data_suggest_url=reverse("members:organisation-suggest"),
-            ),
-            Field("position", autocomplete="organization-title"),
+            "organisation_name": {
+                "autocomplete": "organization",
+                "data-suggest-url": reverse("members:organisation-suggest"),
+            },
+            "position": {"autocomplete": "organization-title"},
+            "email": {"autocomplete": "email"},
+            "phone": {"autocomplete": "tel", "inputmode": "tel"},
+            "website": {"tabindex": "-1", "autocomplete": "off"},
+        }
+
+    @property
+    def question_fields(self):
+        return [self[name] for name in self.question_names]
+
+    @cached_property
+    def helper(self):
+        """The crispy-forms layout, for the pages that still draw this form with crispy (the
+        invitation page); the public registration page draws it with its own template."""
+        helper = FormHelper()
+        helper.form_tag = True
+        helper.attrs = {"novalidate": ""}
+        helper.layout = Layout(
+            Field("full_name"),
+            Field("organisation_name"),
+            Field("position"),
             Field("gender"),
-            Field("email", autocomplete="email"),
-            Field("phone", autocomplete="tel", inputmode="tel"),
+            Field("email"),
+            Field("phone"),
             Field("language"),
             Field("accessibility_needs"),
             *question_layout(self.question_names),
             Field("consent"),
-            Div(
-                Field("website", tabindex="-1", autocomplete="off"),
-                css_class="visually-hidden",
-                aria_hidden="true",
-            ),
+            Div(Field("website"), css_class="visually-hidden", aria_hidden="true"),
             Submit(
                 "register",
-                _("Join the waiting list") if event.is_full else _("Register"),
+                _("Join the waiting list") if self.event.is_full else _("Register"),
                 css_class="btn-primary btn-lg",
             ),
         )
+        return helper
 
     def clean_full_name(self):
         name = clean_text(self.cleaned_data["full_name"])

@@ -198,9 +198,10 @@ class RegisterView(FormView):
     invitation = None
 
     def dispatch(self, request, *args, **kwargs):
-        self.event = get_object_or_404(
-            public_events().with_registration_counts(), slug=kwargs["slug"]
-        )
+        events = public_events()
+        if request.method != "POST":  # a POST decides under the event's lock, not from these
+            events = events.with_registration_counts()
+        self.event = get_object_or_404(events, slug=kwargs["slug"])
         if self.event.by_invitation:
             # No form: invitees register through the personal link in their invitation.
             status = 200 if request.method == "GET" else 403
@@ -212,6 +213,9 @@ class RegisterView(FormView):
         return {**super().get_form_kwargs(), "event": self.event}
 
     def get_context_data(self, **kwargs):
+        if not hasattr(self.event, "confirmed_count"):  # a POST shown again: the seats now
+            events = public_events().with_registration_counts()
+            self.event = get_object_or_404(events, pk=self.event.pk)
         return super().get_context_data(event=self.event, **kwargs)
 
     def post(self, request, *args, **kwargs):

@@ -95,13 +95,10 @@ class OrganisationQuerySet(models.QuerySet):
 
     def matching(self, name):
         """The organisations whose acronym, English or Khmer name is exactly `name`."""
-        text = normalise_text(name)
-        if not text:
+        condition = name_matching(name)
+        if condition is None:
             return self.none()
-        typed = str(name).strip()
-        return self.filter(
-            Q(acronym__iexact=text) | Q(name_en__iexact=text) | Q(name_km__in=[text, typed])
-        ).order_by("pk")
+        return self.filter(condition).order_by("pk")
 
     def by_name(self, language=None):
         """In the order a reader of `language` (the active one by default) expects: Khmer
@@ -154,22 +151,40 @@ class OrganisationQuerySet(models.QuerySet):
         words = search_query_words(query)
         if not words:
             return [self], self
-
-        def every(lookups):
-            condition = Q()
-            for word in words:
-                condition &= Exists(
-                    OrganisationSearchToken.objects.filter(
-                        organisation=OuterRef("pk"), **lookups(word)
-                    )
-                )
-            return condition
-
-        whole = every(lambda word: {"token": word, "kind": WORD})
-        start = every(lambda word: {"token__startswith": word, "kind__lt": INSIDE})
-        part = every(lambda word: {"token__startswith": word})
+        whole = _every_word(words, lambda word: {"token": word, "kind": WORD})
+        start = _every_word(words, lambda word: {"token__startswith": word, "kind__lt": INSIDE})
+        part = _every_word(words, lambda word: {"token__startswith": word})
         tiers = [self.filter(whole), self.filter(start & ~whole), self.filter(part & ~start)]
         return tiers, self.filter(part)
+
+    def holding_every_word_whole(self, query):
+        """search_tiers' first tier alone (every word of `query` whole), or None when `query`
+        has no words to search by; for a typed organisation name (events.forms), without the
+        cost of building the other tiers."""
+        words = search_query_words(query)
+        if not words:
+            return None
+        return self.filter(_every_word(words, lambda word: {"token": word, "kind": WORD}))
+
+
+def _every_word(words, lookups):
+    """Every word has a token in the index meeting lookups(word), checked per organisation."""
+    condition = Q()
+    for word in words:
+        condition &= Exists(
+            OrganisationSearchToken.objects.filter(organisation=OuterRef("pk"), **lookups(word))
+        )
+    return condition
+
+
+def name_matching(name):
+    """The condition of OrganisationQuerySet.matching (acronym, English or Khmer name exactly
+    `name`), or None when `name` holds no text."""
+    text = normalise_text(name)
+    if not text:
+        return None
+    typed = str(name).strip()
+    return Q(acronym__iexact=text) | Q(name_en__iexact=text) | Q(name_km__in=[text, typed])
 
 
 def search_query_words(query):

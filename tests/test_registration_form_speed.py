@@ -1,0 +1,140 @@
+"""Issue 18, registration through the real form: the public form is drawn by a plain template
+(not crispy-forms) and the typed organisation is found in one query. What a person sees and
+what the figures count must not change: labels tied to their boxes, help and errors read out
+with the box, the questions under their heading, the honeypot hidden, the right organisation."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.forms import organisation_for_name
+from events.models import EventQuestion, Registration
+from members.models import Organisation
+from tests.factories import (
+    EventFactory,
+    EventQuestionChoiceFactory,
+    EventQuestionFactory,
+    OrganisationFactory,
+    RegistrationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def register_url(event, language="en"):
+    return f"/{language}/events/{event.slug}/register/"
+
+
+def tag(html, element_id):
+    """The opening tag of the element with this id."""
+    match = re.search(rf"<[a-z]+ [^>]*id=\"{element_id}\"[^>]*>", html)
+    assert match, f"no element with id {element_id}"
+    return match.group(0)
+
+
+def test_every_box_has_its_label_and_help(client):
+    page = client.get(register_url(EventFactory())).text
+    for name, label in [
+        ("full_name", "Full name"),
+        ("organisation_name", "Organisation"),
+        ("email", "Email"),
+        ("gender", "Gender"),
+        ("accessibility_needs", "Accessibility needs"),
+    ]:
+        assert re.search(rf'<label for="id_{name}"[^>]*>{label}', page), name
+    organisation = tag(page, "id_organisation_name")
+    assert 'aria-describedby="id_organisation_name_helptext"' in organisation
+    assert 'autocomplete="organization"' in organisation and "data-suggest-url=" in organisation
+    assert 'class="form-control"' in organisation and " required" in organisation
+    assert 'id="id_organisation_name_helptext"' in page
+    assert 'class="form-select"' in tag(page, "id_gender")
+    assert 'class="form-check-input"' in tag(page, "id_consent")
+    # The honeypot is out of sight and out of the tab order.
+    assert re.search(
+        r'<div class="visually-hidden" aria-hidden="true">\s*<div id="div_id_website"', page
+    )
+    assert 'tabindex="-1"' in tag(page, "id_website")
+    assert 'value="Register"' in page
+
+
+def test_errors_are_shown_and_read_out_with_their_box(client):
+    response = client.post(
+        register_url(EventFactory()),
+        {"full_name": "", "email": "not an address", "organisation_name": "Village Group"},
+    )
+    assert response.status_code == 400
+    page = response.text
+    email = tag(page, "id_email")
+    assert 'aria-invalid="true"' in email and "is-invalid" in email
+    assert 'aria-describedby="id_email_error"' in email
+    assert re.search(r'id="id_email_error" class="invalid-feedback">.*Enter a valid email', page)
+    # What was typed is kept.
+    assert 'value="not an address"' in email
+    assert 'value="Village Group"' in tag(page, "id_organisation_name")
+    assert not Registration.objects.exists()
+
+
+def test_a_full_event_offers_the_waiting_list_on_the_button(client):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
+    page = client.get(register_url(event)).text
+    assert 'value="Join the waiting list"' in page
+
+
+def test_the_questions_are_asked_under_their_heading_and_answers_kept_on_error(client):
+    event = EventFactory()
+    choice_question = EventQuestionFactory(
+        event=event, label_en="Which sessions?", kind=EventQuestion.Kind.SEVERAL_CHOICES
+    )
+    morning = EventQuestionChoiceFactory(question=choice_question, label_en="Morning")
+    EventQuestionChoiceFactory(question=choice_question, label_en="Afternoon")
+    EventQuestionFactory(
+        event=event,
+        label_en="Do you need interpretation?",
+        kind=EventQuestion.Kind.YES_NO,
+        required=True,
+    )
+    page = client.get(register_url(event)).text
+    assert "<legend>Questions from the organisers</legend>" in page
+    assert re.search(r"<legend[^>]*>Which sessions\?</legend>", page)
+    assert page.index("Which sessions?") < page.index('id="id_consent"')
+    # Sent back without the required answer: the error is under the question, the ticked
+    # session is still ticked.
+    field = f"question_{choice_question.pk}"
+    response = client.post(
+        register_url(event),
+        {"full_name": "Sok Dara", "organisation_name": "Village Group", field: [morning.pk]},
+    )
+    assert response.status_code == 400
+    assert "checked" in tag(response.text, f"id_{field}_0")
+    assert "Please answer this question." in response.text
+
+
+def test_the_khmer_page_draws_the_form_in_khmer(client):
+    page = client.get(register_url(EventFactory(), "km")).text
+    assert 'lang="km"' in page
+    assert 'data-suggest-url="/km/members/suggest/"' in page
+    assert 'value="km" selected' in page
+
+
+def test_a_typed_name_finds_its_organisation_in_one_query():
+    exact = OrganisationFactory(
+        name_en="Kampot Farmers", acronym="KF", membership_status="not_member"
+    )
+    OrganisationFactory(name_en="Kampot Farmers Association")
+    with CaptureQueriesContext(connection) as queries:
+        assert organisation_for_name("kampot farmers") == exact  # exactly its name: not listed
+    assert len(queries) == 1
+    assert organisation_for_name("KF") == exact
+    # Every word whole in two listed organisations: ambiguous, the text is kept.
+    OrganisationFactory(name_en="Takeo Rice Network")
+    rice = OrganisationFactory(name_en="Rice Growers Network")
+    assert organisation_for_name("Rice Network") is None
+    # In one only: that one.
+    assert organisation_for_name("Growers Rice") == rice
+    assert organisation_for_name("Nobody Here") is None
+    assert organisation_for_name("") is None
+    assert organisation_for_name("…") is None
+    assert Organisation.objects.count() == 4
