@@ -121,3 +121,23 @@ def test_feed_is_the_same_from_the_cache_as_built_afresh(client):
 
     assert without_stamps(built) == without_stamps(reused)
     assert reused.count(b"BEGIN:VEVENT") == reused.count(b"DTSTAMP:") == 3
+
+
+@pytest.mark.django_db
+def test_the_feed_reads_whole_only_the_events_whose_text_is_not_cached(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    events = [EventFactory(title_en=f"Forum {n}", title_km=f"Forum {n}") for n in range(3)]
+    first = client.get("/events/feed.ics").content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get("/events/feed.ics").content.decode()
+    assert len(warm.captured_queries) == 1
+    assert again.split("DTSTAMP")[0] == first.split("DTSTAMP")[0]
+    events[1].title_en = events[1].title_km = "Forum renamed"
+    events[1].save()
+    with CaptureQueriesContext(connection) as changed:
+        renamed = client.get("/events/feed.ics").content.decode()
+    assert len(changed.captured_queries) == 2
+    assert "Forum renamed" in renamed and "Forum 1" not in renamed
+    assert "Forum 0" in renamed and "Forum 2" in renamed

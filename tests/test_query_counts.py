@@ -67,6 +67,9 @@ def test_queries_do_not_grow_with_the_data(client, page):
     client.get(path)  # warm per-process caches (content types, the map file)
     small = count_queries(client, path)
     add_rows(195)
+    # Warm again: the feed reads whole only the events whose text is not cached yet (one
+    # query more, once, whatever their number).
+    client.get(path)
     large = count_queries(client, path)
     assert small == large, f"{path}: {small} queries with 5 rows, {large} with 200"
     assert large <= MAX_QUERIES
