@@ -169,7 +169,7 @@ def summary(results, before, total):
     for key, figure, name, digits in [
         ("registration", "per_second", "registration under load (registrations/s)", 1),
         ("registration", "p95", "registration under load p95 (ms)", 0),
-        ("reminders", "per_second", "reminders/s, one worker process", 0),
+        ("reminders", "per_second", "reminders/s, one worker host (2 processes)", 0),
         ("throughput", "per_second", "reminders/s, one worker of two threads", 0),
     ]:
         if key in results:
@@ -263,7 +263,8 @@ def markdown(results, baseline=(None, {}), total=None):
         lines += [
             "## Reminders",
             "",
-            f"{r['reminders']} due reminders, one worker on Redis, SMTP on loopback: "
+            f"{r['reminders']} due reminders, one worker host (2 processes) on Redis, SMTP on "
+            "loopback: "
             f"{r['delivered']} delivered in {r['seconds']:.0f} s ({r['per_second']:.0f}/s), "
             f"duplicates: {r['duplicates']}.",
             "",
