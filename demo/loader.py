@@ -441,7 +441,12 @@ def _load_events(today):
         day = today + datetime.timedelta(days=days)
         starts_at = _aware(day.year, day.month, day.day, 8, 30)
         if series_slug and series[series_slug].has_recurrence:
-            starts_at = series_next_dates(series[series_slug], starts_at, 1)[0]
+            # The rule's next meeting after that morning; loaded on a meeting's own day before
+            # it starts, today's meeting (as the series' page computes it from now).
+            after = starts_at
+            if day == timezone.localdate():
+                after = min(starts_at, timezone.now())
+            starts_at = series_next_dates(series[series_slug], after, 1)[0]
         event = Event.objects.filter(slug=slug).first()
         if event is None:
             event = Event(

@@ -193,7 +193,12 @@ def _render_card(request, registration, *, alert="", status=200):
             "counts": _counts_context(event),
             "alert": alert,
             "walk_in": is_walk_in(registration),
-            "other_day": timezone.localdate(event.starts_at) != timezone.localdate(),
+            # Any day the event runs is its day: a three-day training, a forum past midnight.
+            "other_day": not (
+                timezone.localdate(event.starts_at)
+                <= timezone.localdate()
+                <= timezone.localdate(event.ends_at)
+            ),
         },
         status=status,
     )

@@ -416,6 +416,12 @@ def test_the_card_warns_when_the_event_is_on_another_day(client, coordinator, ev
     assert "another day" not in client.get(card_path(people["dara"])).text
     next_week = RegistrationFactory(event=EventFactory())
     assert "for an event on another day" in client.get(card_path(next_week)).text
+    now = timezone.now()
+    training = EventFactory(
+        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=1)
+    )
+    second_day = RegistrationFactory(event=training)
+    assert "another day" not in client.get(card_path(second_day)).text
 
 
 def test_qr_of_a_waiting_registration_shows_why_and_no_button(client, coordinator, people):
