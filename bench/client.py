@@ -1,32 +1,15 @@
 """HTTP on loopback, timed: one request per connection, and the bytes a browser transfers."""
 
-import asyncio
 import posixpath
 import re
-import time
 
-from bench.config import HOST, PORT
+from bench.config import PORT
+from bench.wire import request
 
 
 async def fetch(path, headers=None, method="GET", body=b""):
-    """One request on a fresh connection (gunicorn's sync workers close after each)."""
-    began = time.perf_counter()
-    reader, writer = await asyncio.open_connection(HOST, PORT)
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{PORT}", "Connection: close"]
-    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-    if body:
-        lines.append(f"Content-Length: {len(body)}")
-    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-    await writer.drain()
-    data = await reader.read()
-    writer.close()
-    head, _, payload = data.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    response_headers = {}
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.decode("latin-1").partition(":")
-        response_headers.setdefault(name.strip().lower(), []).append(value.strip())
-    return status, response_headers, payload, time.perf_counter() - began
+    """(status, headers, body, seconds) of one request to the bench's server."""
+    return await request(PORT, path, headers, method, body)
 
 
 async def transfer_sizes(path):

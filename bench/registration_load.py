@@ -23,7 +23,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-HOST = "127.0.0.1"  # loopback only
+# Run as a script: the checkout, not bench/, is where `bench` is found.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.wire import request  # noqa: E402
+
 PORT = int(os.environ.get("PORT", "8013"))
 CLIENTS = int(os.environ.get("CLIENTS", "50"))
 COUNT = min(int(os.environ.get("COUNT", "1000")), 20_000)
@@ -34,22 +38,9 @@ TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 async def fetch(path, method="GET", headers=None, body=b""):
-    """One request on a fresh connection (gunicorn's sync workers close after each)."""
-    reader, writer = await asyncio.open_connection(HOST, PORT)
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{PORT}", "Connection: close"]
-    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-    if body:
-        lines.append(f"Content-Length: {len(body)}")
-    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-    await writer.drain()
-    data = await reader.read()
-    writer.close()
-    head, _, payload = data.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    response_headers = {}
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.decode("latin-1").partition(":")
-        response_headers.setdefault(name.strip().lower(), []).append(value.strip())
+    """(status, headers, body) of one request to the portal at PORT (read at each call: the
+    load bench sets it)."""
+    status, response_headers, payload, _seconds = await request(PORT, path, headers, method, body)
     return status, response_headers, payload
 
 
@@ -133,7 +124,6 @@ def _event():
 
 
 def main():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ccc_portal.settings")
     import django
 
