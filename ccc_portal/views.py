@@ -8,7 +8,6 @@ from django.views.decorators.cache import cache_control, never_cache
 from core.cache import cache_is_up
 from events import public
 from events.models import Event
-from events.public import with_seat_counts
 from members.models import Organisation, Province
 from networks.models import ProvincialNetwork
 
@@ -16,10 +15,9 @@ from .celery import app as celery_app
 
 
 def home(request):
-    upcoming = with_seat_counts(public.upcoming(Event.objects.published()))
-    upcoming = upcoming.select_related("event_type")[:4]
+    upcoming = public.upcoming(Event.objects.published()).values_list("pk", flat=True)
     context = {
-        "upcoming_events": upcoming,
+        "upcoming_events": public.event_cards(list(upcoming[:4])),
         "active_member_count": Organisation.objects.active_members().count(),
         "network_count": ProvincialNetwork.objects.count(),
         "provinces_without_network": Province.objects.filter(networks__isnull=True).count(),

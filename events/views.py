@@ -21,7 +21,7 @@ from .forms import RegistrationForm
 from .ical import event_calendar, feed_calendar
 from .join_links import online_context
 from .models import EventSeries, Registration, RegistrationNotice
-from .public import month_events, public_events, set_urls, with_seat_counts
+from .public import month_events, public_events, set_urls
 from .public_report import public_report_context, series_archive
 from .questions import registration_answers
 from .services import RegistrationRefused, registration_cancel, registration_create
@@ -40,16 +40,20 @@ class EventListView(ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
     paginate_by = 12
+    # The page's events as cards, found as ids first (events.public.CardPaginator).
+    paginator_class = public.CardPaginator
     archive = False
 
     def get_queryset(self):
         now = timezone.now()
-        events = with_seat_counts(public_events())
+        events = public_events()
         events = public.past(events, now) if self.archive else public.upcoming(events, now)
         self.filterset = EventFilter(self.request.GET or None, queryset=events)
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return events.none()
-        return self.filterset.qs
+            events = events.none()
+        else:
+            events = self.filterset.qs
+        return events.values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()

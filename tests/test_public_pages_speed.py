@@ -3,6 +3,7 @@ event, events soonest first, a busy day's cell capped with a link to the rest, a
 reused events current after an edit."""
 
 import datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -56,6 +57,36 @@ def test_event_list_and_home_show_the_running_event_first_then_the_soonest(clien
         assert "Ended forum" not in text
     archive = client.get("/en/events/past/").text
     assert "Ended forum" in archive and "Later forum" not in archive
+
+
+def test_event_cards_from_the_fragment_cache_follow_seats_edits_and_the_clock(client):
+    """The list and the home page keep each event's card in the cache: a registration, an edit
+    or the registration's opening time passing shows on the next request."""
+    now = timezone.now()
+    forum = EventFactory(title_en="Water forum", capacity=3)
+    later = EventFactory(
+        title_en="Opening forum",
+        capacity=7,
+        registration_opens_at=now + datetime.timedelta(minutes=5),
+        starts_at=now + datetime.timedelta(days=20),
+        ends_at=now + datetime.timedelta(days=20, hours=3),
+    )
+    for path in ["/en/events/", "/en/"]:
+        assert "3 seats left" in client.get(path).text, path
+    RegistrationFactory(event=forum, status=Registration.Status.CONFIRMED)
+    for path in ["/en/events/", "/en/"]:
+        text = client.get(path).text
+        assert "2 seats left" in text and "3 seats left" not in text, path
+    forum.title_en = "Water and sanitation forum"
+    forum.save()
+    for path in ["/en/events/", "/en/"]:
+        text = client.get(path).text
+        assert "Water and sanitation forum" in text, path
+        assert "Registration is not open yet" in text, path
+    with mock.patch("django.utils.timezone.now", return_value=now + datetime.timedelta(hours=1)):
+        text = client.get("/en/events/").text
+    assert "Registration is not open yet" not in text
+    assert "7 seats left" in text and later.title_en in text
 
 
 def test_a_busy_day_shows_three_events_and_links_to_the_rest_in_the_list(client):
