@@ -4,24 +4,19 @@
 - `upcoming`, `past`, `soonest_first`: the same rows and order as EventQuerySet's, sorted after
   they are found rather than walked along the starts_at index from 1990.
 - `month_events`, `set_urls`: the month page's events as plain rows, their URLs reversed once.
-- `cached_html`: a fragment kept under a key made of what it shows.
 - `event_cards`, `CardPaginator`: a list of events found as ids first (at 10x the data, an
   index-only scan of the covering index on ends_at: 2 ms where the rows took 9), then the
   page's few rows, their seats counted in one grouped query (three correlated subqueries per
   event took 6 ms of Django's time to build), and each card's HTML from the fragment cache.
 """
 
-import hashlib
-
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from core.cache import cache_call_or
+from core.fragments import cached_html, set_cached_fragments
 
 from .models import Event, Registration
 
@@ -76,10 +71,6 @@ CARD_DEFERRED = [
     "venue_en",
 ]
 
-# How long a rendered fragment is kept. Its key changes with what it shows, so this bounds only
-# how long a fragment outlives a change to the page's wording (a new catalogue).
-FRAGMENT_SECONDS = 3600
-
 
 def public_events():
     return Event.objects.published().select_related("event_type", "series")
@@ -122,20 +113,6 @@ def set_urls(events):
     for event in events:
         event.url = f"{before}{event.slug}{after}"
     return events
-
-
-def cached_html(name, shown, template_name, context):
-    """`template_name` rendered with `context`, kept in the shared cache under a key made of all
-    the fragment shows (`shown`, with the language): an edit gives a new key, so nothing needs
-    invalidating, and registrations (which drop whole cached pages) do not drop it. Rendered
-    afresh when the cache is down."""
-    digest = hashlib.sha256(repr([get_language(), shown]).encode()).hexdigest()
-    key = f"fragment:{name}:{digest}"
-    html = cache_call_or(None, "get", key)
-    if html is None:
-        html = render_to_string(template_name, context)
-        cache_call_or(None, "set", key, html, FRAGMENT_SECONDS)
-    return mark_safe(html)  # our own template's output
 
 
 def month_list(events):
@@ -196,25 +173,11 @@ def _card_shows(event):
 
 
 def card_html(events):
-    """Set `event.card`, each event's card (includes/_event_card.html), from the fragment cache
-    in one round trip; the missing ones rendered and kept. Rendered afresh when the cache is
-    down."""
-    language = get_language()
-    keys = {}
-    for event in events:
-        shown = repr([language, _card_shows(event)]).encode()
-        keys[event] = f"fragment:event-card:{hashlib.sha256(shown).hexdigest()}"
-    found = cache_call_or({}, "get_many", list(keys.values()))
-    missing = {}
-    for event, key in keys.items():
-        html = found.get(key)
-        if html is None:
-            html = render_to_string("includes/_event_card.html", {"event": event})
-            missing[key] = html
-        event.card = mark_safe(html)  # our own template's output
-    if missing:
-        cache_call_or(None, "set_many", missing, FRAGMENT_SECONDS)
-    return events
+    """Set `event.card`, each event's card (includes/_event_card.html), from the fragment
+    cache."""
+    return set_cached_fragments(
+        events, "event-card", _card_shows, "includes/_event_card.html", "event", "card"
+    )
 
 
 class CardPaginator(Paginator):

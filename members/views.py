@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from core.fragments import set_cached_fragments
 from core.ratelimit import rate_limited
 from core.text import clean_text, normalise_search
 
@@ -59,7 +60,29 @@ class OrganisationListView(ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        context = super().get_context_data(filter=self.filterset, **kwargs)
+        # Each entry's HTML from the fragment cache: the same in every search and filter.
+        context["organisations"] = set_cached_fragments(
+            list(context["organisations"]),
+            "directory-entry",
+            _entry_shows,
+            "members/_organisation_entry.html",
+            "organisation",
+            "entry",
+        )
+        return context
+
+
+def _entry_shows(organisation):
+    """All that a directory entry (members/_organisation_entry.html) shows, for its key."""
+    return (
+        organisation.slug,
+        organisation.name_with_word_breaks,
+        organisation.acronym,
+        organisation.kind,
+        str(organisation.head_office_province or ""),
+        [str(sector) for sector in organisation.sector_list],
+    )
 
 
 class OrganisationDetailView(DetailView):

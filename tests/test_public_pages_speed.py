@@ -11,7 +11,14 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events.models import Registration
-from tests.factories import EventFactory, RegistrationFactory
+from tests.factories import (
+    EventFactory,
+    OrganisationFactory,
+    ProvinceFactory,
+    RegistrationFactory,
+    SectorFactory,
+)
+from tests.unwrap import unwrapped
 
 pytestmark = pytest.mark.django_db
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
@@ -172,3 +179,27 @@ def test_the_feed_reads_whole_only_the_events_whose_text_is_not_cached(client):
     assert len(changed.captured_queries) == 2
     assert "Forum renamed" in renamed and "Forum 1" not in renamed
     assert "Forum 0" in renamed and "Forum 2" in renamed
+
+
+def test_directory_entries_from_the_fragment_cache_follow_edits_in_either_language(client):
+    """Each directory entry is kept in the cache: a new name, sector or province shows on the
+    next request, and each language keeps its own."""
+    health = SectorFactory(name_en="Health", name_km="សុខភាព")
+    organisation = OrganisationFactory(
+        name_en="River Care", name_km="ថែរក្សាទន្លេ", head_office_province=ProvinceFactory()
+    )
+    organisation.sectors.add(health)
+    assert "River Care" in client.get("/en/members/").text
+    assert "ថែរក្សាទន្លេ" in unwrapped(client.get("/km/members/").text)
+    organisation.name_en = "River and Lake Care"
+    organisation.save()
+    assert "River and Lake Care" in client.get("/en/members/").text
+    organisation.sectors.add(SectorFactory(name_en="Water", name_km="ទឹក"))
+    assert "Health, Water" in client.get("/en/members/").text
+    province = organisation.head_office_province
+    province.name_en = "Kampot"
+    province.save()
+    assert "Kampot · Health, Water" in client.get("/en/members/").text
+    khmer = unwrapped(client.get("/km/members/").text)
+    assert "ថែរក្សាទន្លេ" in khmer and "River" not in khmer
+    assert "សុខភាព, ទឹក" in khmer

@@ -1,0 +1,51 @@
+"""Rendered fragments kept in the shared cache under a key made of all they show (issue 18:
+public pages rendered afresh within 15 times the bench floor).
+
+A fragment's key is a digest of the active language and of what the fragment shows, so an edit
+gives a new key and nothing needs invalidating; a registration, which drops whole cached pages,
+leaves the fragments of everything else in place. FRAGMENT_SECONDS bounds only how long a
+fragment outlives a change to the wording around the data (a new catalogue or template). When
+the cache is down, fragments are rendered afresh.
+"""
+
+import hashlib
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .cache import cache_call_or
+
+FRAGMENT_SECONDS = 3600
+
+
+def fragment_key(name, shown):
+    digest = hashlib.sha256(repr([get_language(), shown]).encode()).hexdigest()
+    return f"fragment:{name}:{digest}"
+
+
+def cached_html(name, shown, template_name, context):
+    """`template_name` rendered with `context`, from the cache under `shown`'s key."""
+    key = fragment_key(name, shown)
+    html = cache_call_or(None, "get", key)
+    if html is None:
+        html = render_to_string(template_name, context)
+        cache_call_or(None, "set", key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # our own template's output
+
+
+def set_cached_fragments(objects, name, shows, template_name, as_name, attribute="fragment"):
+    """Set `attribute` of each of `objects` to `template_name` rendered with the object as
+    `as_name`, from the cache in one round trip under the key of `shows(object)`; the missing
+    ones rendered and kept in one more."""
+    keys = [fragment_key(name, shows(item)) for item in objects]
+    found = cache_call_or({}, "get_many", keys)
+    missing = {}
+    for item, key in zip(objects, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = missing[key] = render_to_string(template_name, {as_name: item})
+        setattr(item, attribute, mark_safe(html))  # our own template's output
+    if missing:
+        cache_call_or(None, "set_many", missing, FRAGMENT_SECONDS)
+    return objects
