@@ -25,11 +25,12 @@ def fragment_key(name, shown):
 
 
 def cached_html(name, shown, template_name, context):
-    """`template_name` rendered with `context`, from the cache under `shown`'s key."""
+    """`template_name` rendered with `context`, from the cache under `shown`'s key. `context`
+    may be a function, called only when the fragment is rendered."""
     key = fragment_key(name, shown)
     html = cache_call_or(None, "get", key)
     if html is None:
-        html = render_to_string(template_name, context)
+        html = render_to_string(template_name, context() if callable(context) else context)
         cache_call_or(None, "set", key, html, FRAGMENT_SECONDS)
     return mark_safe(html)  # our own template's output
 

@@ -475,12 +475,21 @@ class Event(models.Model):
             ),
         ]
         indexes = [
-            # The public lists find the events that have not ended, in order, from this index
-            # alone (an index-only scan on PostgreSQL; events.public.CardPaginator), then read
-            # only the page's rows.
+            # The public lists find the events that have not ended, in order, the month page
+            # the fingerprint of its events and the feed its VEVENTs' cache keys from this
+            # index alone (an index-only scan on PostgreSQL; events.public.CardPaginator,
+            # month_shows, events.ical.feed_calendar), then read only the rows they show.
             models.Index(
                 fields=["ends_at"],
-                include=["status", "starts_at", "event_type", "series", "id"],
+                include=[
+                    "status",
+                    "starts_at",
+                    "event_type",
+                    "series",
+                    "id",
+                    "updated_at",
+                    "sequence",
+                ],
                 name="event_not_ended_cover",
             ),
         ]

@@ -117,6 +117,31 @@ def test_a_busy_day_shows_three_events_and_links_to_the_rest_in_the_list(client)
     assert f'href="/en/events/{day.events[4].slug}/"' in text
 
 
+def test_month_page_from_the_fragment_cache_follows_edits_new_events_and_colours(client):
+    start = datetime.datetime(2031, 7, 8, 9, 0, tzinfo=PHNOM_PENH)
+    forum = EventFactory(
+        title_en="July forum", starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    assert client.get("/en/events/2031/7/").text.count("July forum") == 2  # grid and list
+    forum.title_en = "July learning forum"
+    forum.save()
+    text = client.get("/en/events/2031/7/").text
+    assert text.count("July learning forum") == 2
+    EventFactory(
+        title_en="Members meeting",
+        starts_at=start + datetime.timedelta(days=1),
+        ends_at=start + datetime.timedelta(days=1, hours=2),
+    )
+    assert client.get("/en/events/2031/7/").text.count("Members meeting") == 2
+    event_type = forum.event_type
+    event_type.colour = "#123456"
+    event_type.save()
+    assert 'data-border-colour="#123456"' in client.get("/en/events/2031/7/").text
+    forum.status = forum.Status.CANCELLED
+    forum.save()
+    assert "Cancelled" in client.get("/en/events/2031/7/").text
+
+
 def test_khmer_month_list_keeps_khmer_dates_and_iso_times(client):
     start = datetime.datetime(2031, 6, 3, 8, 30, tzinfo=PHNOM_PENH)
     EventFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2))

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             model_name="event",
             index=models.Index(
                 fields=["ends_at"],
-                include=("status", "starts_at", "event_type", "series", "id"),
+                include=("status", "starts_at", "event_type", "series", "id", "updated_at", "sequence"),
                 name="event_not_ended_cover",
             ),
         ),
