@@ -228,3 +228,16 @@ def test_directory_entries_from_the_fragment_cache_follow_edits_in_either_langua
     khmer = unwrapped(client.get("/km/members/").text)
     assert "ថែរក្សាទន្លេ" in khmer and "River" not in khmer
     assert "សុខភាព, ទឹក" in khmer
+
+
+def test_filter_forms_keep_the_chosen_option_selected_and_only_it(client):
+    kampot = ProvinceFactory(code="KH-7", name_en="Kampot", slug="kampot")
+    ProvinceFactory(code="KH-8", name_en="Kandal", slug="kandal")
+    OrganisationFactory(name_en="Coastal Friends", head_office_province=kampot)
+    text = client.get("/en/members/", {"province": "kampot"}).text
+    assert text.count(" selected>") == 1
+    assert '<option value="kampot" selected>' in text
+    assert '<option value="kandal">' in text
+    EventFactory()  # of the type learning-forum
+    text = client.get("/en/events/", {"type": "learning-forum"}).text
+    assert '<option value="learning-forum" selected>' in text
