@@ -72,6 +72,7 @@ def main():
         config.log(f"generating {label} ({profile}, scale {scale:g})")
         server.recreate_database()
         dataset = generate(scale=scale, profile=profile, log=config.log)
+        server.checkpoint()
         config.log(f"{label}: {dataset}")
         pages, transfer = scenarios.measure_pages(label)
         run = {"profile": profile, "dataset": dataset, "pages": pages, "transfer": transfer}

@@ -63,6 +63,23 @@ def recreate_database():
     admin.close()
 
 
+def checkpoint():
+    """Write out what generating a register left in PostgreSQL's buffers (a CHECKPOINT, as
+    the server's own would within minutes), so that the writes of the data just made do not
+    compete with the pages measured next (the first floor of a run's 10x part was 12 ms
+    against 4.6 after the pages)."""
+    import psycopg2
+
+    url = urlsplit(ENVIRONMENT["DATABASE_URL"])
+    admin = psycopg2.connect(
+        host=url.hostname, port=url.port or 5432, user="postgres", dbname="postgres"
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
+    admin.close()
+
+
 class Gunicorn:
     """The portal on HOST:PORT with production settings, for the length of a `with`."""
 
