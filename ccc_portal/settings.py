@@ -190,7 +190,7 @@ if not REDIS_CACHE_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://"
 if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.PooledRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             # A cache that does not answer quickly is treated as down (core/cache.py).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

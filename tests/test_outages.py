@@ -26,7 +26,7 @@ def _fresh_circuit():
 def cache_down(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.PooledRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
