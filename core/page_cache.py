@@ -38,9 +38,11 @@ def invalidate(**kwargs):
 
 
 def _bump_version():
-    if cache_call_or(None, "add", VERSION_KEY, 2, timeout=None):
-        return
-    cache_call_or(None, "incr", VERSION_KEY)
+    try:
+        cache_call_or(None, "incr", VERSION_KEY)
+    except ValueError:  # no version yet: the first change, or the cache was emptied
+        if not cache_call_or(None, "add", VERSION_KEY, 2, timeout=None):
+            cache_call_or(None, "incr", VERSION_KEY)  # another process made it meanwhile
 
 
 def drop_cached_pages_on_change(*models):

@@ -52,10 +52,15 @@ def client_address(request):
 
 
 def _increment(counter, key, window_seconds):
-    counter.add(key, 0, timeout=window_seconds)
+    """One round trip while the window runs (incr), two when it starts (add)."""
     try:
         return counter.incr(key)
-    except ValueError:  # the key expired between add and incr
+    except ValueError:  # no window yet, or it has just ended
+        if counter.add(key, 1, timeout=window_seconds):
+            return 1
+    try:
+        return counter.incr(key)  # another request started the window meanwhile
+    except ValueError:  # ... and it ended already
         counter.set(key, 1, timeout=window_seconds)
         return 1
 

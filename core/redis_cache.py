@@ -5,15 +5,35 @@ Django's RedisCacheClient makes a new redis.Redis for every cache operation, and
 loopback. A redis.Redis is safe to share between threads and keeps no connection of its own
 (its pool does), so one per pool is kept and reused. Settings name this backend when the cache
 is Redis (ccc_portal.settings).
+
+`incr` is one atomic round trip: Django's asks EXISTS, then INCRBY, and a key that expires in
+between comes back from INCRBY with no expiry at all (a rate-limit counter that never resets).
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+# INCRBY only when the key exists (Django's incr raises ValueError for a missing key).
+INCR_EXISTING = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end
+return false
+"""
 
 
 class PooledRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._incr_scripts = {}
+
+    def incr(self, key, delta):
+        client = self.get_client(key, write=True)
+        script = self._incr_scripts.get(id(client))
+        if script is None:
+            script = self._incr_scripts[id(client)] = client.register_script(INCR_EXISTING)
+        value = script(keys=[key], args=[delta])
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)

@@ -29,3 +29,13 @@ def test_one_client_serves_every_operation_and_survives_dropped_connections(cach
     admin.client_kill_filter(_type="normal", skipme=True)
     assert cache.get("greeting") == "សួស្តី"
     assert cache._cache.get_client() is client
+
+
+def test_incr_counts_an_existing_key_in_place_and_refuses_a_missing_one(cache):
+    with pytest.raises(ValueError):
+        cache.incr("never-set")
+    assert cache.get("never-set") is None  # not made by the attempt
+    cache.set("window", 5, 60)
+    assert cache.incr("window") == 6 and cache.incr("window", 10) == 16
+    seconds_left = cache._cache.get_client().ttl(cache.make_and_validate_key("window"))
+    assert 0 < seconds_left <= 60  # still expires with its window
