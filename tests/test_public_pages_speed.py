@@ -241,3 +241,19 @@ def test_filter_forms_keep_the_chosen_option_selected_and_only_it(client):
     EventFactory()  # of the type learning-forum
     text = client.get("/en/events/", {"type": "learning-forum"}).text
     assert '<option value="learning-forum" selected>' in text
+
+
+def test_filter_form_from_the_fragment_cache_follows_choices_values_and_errors(client):
+    water = SectorFactory(name_en="Water", name_km="ទឹក", slug="water")
+    assert '<option value="water">Water</option>' in client.get("/en/members/").text
+    water.name_en = "Water and sanitation"
+    water.save()
+    SectorFactory(name_en="Youth", name_km="យុវជន", slug="youth")
+    text = client.get("/en/members/").text
+    assert '<option value="water">Water and sanitation</option>' in text
+    assert '<option value="youth">Youth</option>' in text
+    assert '<option value="water" selected>' in client.get("/en/members/?sector=water").text
+    refused = client.get("/en/members/?sector=nowhere").text
+    assert 'aria-invalid="true"' in refused and "is-invalid" in refused
+    assert 'aria-invalid="true"' not in client.get("/en/members/").text
+    assert '<option value="youth">យុវជន</option>' in client.get("/km/members/").text
