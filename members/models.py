@@ -1,9 +1,12 @@
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.db.models.functions import Collate, Greatest, Lower
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -145,17 +148,10 @@ class OrganisationQuerySet(models.QuerySet):
 
     def search_tiers(self, query):
         """The three ranks of search() as filters of this queryset (whole words, word starts,
-        parts of words), each without the others; and all matches. Conditions checked per
-        organisation in the token index, so that a walk in name order stops after one page
-        (members.search.WalkedSearch)."""
-        words = search_query_words(query)
-        if not words:
-            return [self], self
-        whole = _every_word(words, lambda word: {"token": word, "kind": WORD})
-        start = _every_word(words, lambda word: {"token__startswith": word, "kind__lt": INSIDE})
-        part = _every_word(words, lambda word: {"token__startswith": word})
-        tiers = [self.filter(whole), self.filter(start & ~whole), self.filter(part & ~start)]
-        return tiers, self.filter(part)
+        parts of words), each without the others; and all matches (SearchTiers). Conditions
+        checked per organisation in the token index, so that a walk in name order stops after
+        one page (members.search.WalkedSearch)."""
+        return SearchTiers(self, search_query_words(query))
 
     def holding_every_word_whole(self, query):
         """search_tiers' first tier alone (every word of `query` whole), or None when `query`
@@ -165,6 +161,50 @@ class OrganisationQuerySet(models.QuerySet):
         if not words:
             return None
         return self.filter(_every_word(words, lambda word: {"token": word, "kind": WORD}))
+
+
+class SearchTiers(Sequence):
+    """OrganisationQuerySet.search_tiers' ranks, each filter made when first read: a walk that
+    fills its page in the first rank never builds the others (each costs about a millisecond
+    of Django's time). No words to search by: one rank, every organisation."""
+
+    def __init__(self, queryset, words):
+        self.queryset = queryset
+        self.words = words
+        self._tiers = {}
+
+    def __len__(self):
+        return 3 if self.words else 1
+
+    def __getitem__(self, number):
+        if not 0 <= number < len(self):
+            raise IndexError(number)
+        if not self.words:
+            return self.queryset
+        if number not in self._tiers:
+            conditions = [
+                lambda: self._whole,
+                lambda: self._start & ~self._whole,
+                lambda: self._part & ~self._start,
+            ]
+            self._tiers[number] = self.queryset.filter(conditions[number]())
+        return self._tiers[number]
+
+    @cached_property
+    def matches(self):
+        return self.queryset.filter(self._part) if self.words else self.queryset
+
+    @cached_property
+    def _whole(self):
+        return _every_word(self.words, lambda word: {"token": word, "kind": WORD})
+
+    @cached_property
+    def _start(self):
+        return _every_word(self.words, lambda word: {"token__startswith": word, "kind__lt": INSIDE})
+
+    @cached_property
+    def _part(self):
+        return _every_word(self.words, lambda word: {"token__startswith": word})
 
 
 def _every_word(words, lookups):

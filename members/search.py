@@ -11,19 +11,25 @@ matches are sorted by rank and name, and COUNT(*) OVER () counts them on the way
 gives the page's ids and the count (before, a capped count and a walk per rank each read the
 index again); one more loads the page's rows, and on PostgreSQL one EXPLAIN comes first:
 
-Its estimate of each word's entries (from the table's statistics, no scan) picks the shape of
-the query, so that none reads much more of the index than its answer needs:
+Its estimate of each word's entries, by prefix and whole (from the table's statistics, no
+scan), picks the shape of the query, so that none reads much more of the index than its answer
+needs:
 - a word much more common than the query's rarest (beside a number or an acronym, say) is not
   grouped over its thousands of entries: it is looked up for each organisation the others
   found (PROBED_RATIO);
 - words so common that nearly every name holds them (អង្គការ, "organisation"), alone or beside
   one common word: sorting thousands of matches would cost more than walking the names in
-  order until a page and the count's cap are found (WalkedSearch).
+  order until a page and the count's cap are found (WalkedSearch);
+- words that many names hold whole (សុខភាព, "health", in one name of five): the first rank
+  alone fills the page and reaches the count's cap, so it is walked too, and the other ranks'
+  entries are never read (_whole_words_dense).
 
 bench/search.py measures them at 50,000 organisations.
 """
 
 import json
+import math
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -34,7 +40,7 @@ from django.utils.functional import cached_property
 
 from core.text import INSIDE, WORD
 
-from .models import OrganisationSearchToken, search_query_words
+from .models import Organisation, OrganisationSearchToken, search_query_words
 
 # A word with this many times the entries of the query's rarest word is not grouped over all
 # its entries: it is looked up in the other index (organisation, token) for each organisation
@@ -46,10 +52,20 @@ PROBED_RATIO = 4
 # names. Less common words are not: the walk would meet their matches more rarely, or late
 # (names sharing a first word sort together).
 WALKED_ENTRIES = 40000
+# A single common word (or words common together) is walked too when the names holding it
+# whole are at least this many, beyond the paginator's cap, so that the count stops in that
+# rank (WalkedSearch.count_upto) ...
+WALKED_WHOLE_MATCHES = 2000
+# ... and a page of 30 is found within this many organisations checked in the index.
+WALKED_PROBES = 2000
 
 
 def word_entries(word):
     return OrganisationSearchToken.objects.filter(token__startswith=word)
+
+
+def whole_word_entries(word):
+    return OrganisationSearchToken.objects.filter(token=word, kind=WORD)
 
 
 def word_matches(word):
@@ -71,26 +87,38 @@ def word_matches(word):
     )
 
 
-def estimated_entries(words, using):
-    """PostgreSQL's estimate of how many index entries each word's lookup reads, from the
-    table's statistics (planning, no scan); None elsewhere or when it cannot tell."""
+class Estimate(NamedTuple):
+    """PostgreSQL's estimates, from the tables' statistics (planning, no scan): each word's
+    index entries by prefix (`entries`) and as a whole word (`whole`), and the number of
+    organisations."""
+
+    entries: list
+    whole: list
+    organisations: float
+
+
+def estimate(words, using):
+    """The Estimate of `words`' lookups, from one EXPLAIN; None elsewhere than PostgreSQL or
+    when it cannot tell."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return None
-    parts = [word_entries(word).values("pk").query.sql_with_params() for word in words]
+    lookups = [word_entries(word).values("pk") for word in words]
+    lookups += [whole_word_entries(word).values("pk") for word in words]
+    lookups.append(Organisation.objects.order_by().values("pk"))
+    parts = [lookup.query.sql_with_params() for lookup in lookups]
     sql = " UNION ALL ".join(f"({part})" for part, _ in parts)
     params = [param for _, part_params in parts for param in part_params]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-    if len(words) == 1:
-        return [plan["Plan Rows"]]
     append = _find_append(plan)
     nodes = append.get("Plans", []) if append else []
-    if len(nodes) != len(words):
+    if len(nodes) != len(lookups):
         return None
-    return [node["Plan Rows"] for node in nodes]
+    rows = [node["Plan Rows"] for node in nodes]
+    return Estimate(rows[: len(words)], rows[len(words) : -1], rows[-1])
 
 
 def _find_append(node):
@@ -124,9 +152,10 @@ class SearchResults:
     @cached_property
     def _plan(self):
         """("walk", ()) or ("join", the numbers of the words looked up per organisation)."""
-        entries = estimated_entries(self.words, self.using) if self.words else None
-        if not entries:
+        estimated = estimate(self.words, self.using) if self.words else None
+        if not estimated:
             return "join", ()
+        entries = estimated.entries
         common = sorted(entries)
         # Every word very common, or all but one beside a common one (អង្គការ សហគមន៍): the
         # matches are as dense as that one's, and looking the others up per match would cost
@@ -134,6 +163,8 @@ class SearchResults:
         if common[0] >= WALKED_ENTRIES or (
             len(common) > 1 and common[1] >= WALKED_ENTRIES and common[0] >= WALKED_ENTRIES / 8
         ):
+            return "walk", ()
+        if _whole_words_dense(estimated):
             return "walk", ()
         rarest = entries.index(min(entries))
         probed = [
@@ -262,6 +293,17 @@ class SearchResults:
         return [pk for pk, _ in rows], rows[0][1] if rows else None
 
 
+def _whole_words_dense(estimated):
+    """Names holding every word whole (the first rank) are many and dense enough to walk: the
+    page fills within WALKED_PROBES organisations, and the count reaches the paginator's cap
+    within that rank, so the walk never reads the other ranks' entries (សុខភាព, "health", in
+    one name of five: every entry joined, grouped and sorted took 30 ms at 50,000 names)."""
+    organisations = max(estimated.organisations, 1)
+    # Expected names holding every word, taking the words as independent.
+    expected = organisations * math.prod(min(whole / organisations, 1) for whole in estimated.whole)
+    return expected >= WALKED_WHOLE_MATCHES and expected >= organisations * 30 / WALKED_PROBES
+
+
 def _order_expression(item):
     if isinstance(item, str):
         return F(item.removeprefix("-")), item.startswith("-")
@@ -278,13 +320,19 @@ class WalkedSearch:
 
     def __init__(self, queryset, query):
         self.queryset = queryset
-        self.tiers, self.matches = queryset.order_by().search_tiers(query)
+        self.tiers = queryset.order_by().search_tiers(query)
         self.ordering = queryset.query.order_by
         self._counts = {}
 
     def count_upto(self, limit):
         if limit not in self._counts:
-            self._counts[limit] = self.matches.order_by().values("pk")[:limit].count()
+            # The first rank alone first: when it reaches the limit, all matches do, and it is
+            # read in organisation order from two indexes (a merge join that stops at the
+            # limit), where all matches would hash every entry of every word.
+            counted = self.tiers[0].order_by().values("pk")[:limit].count()
+            if counted < limit and len(self.tiers) > 1:
+                counted = self.tiers.matches.order_by().values("pk")[:limit].count()
+            self._counts[limit] = counted
         return self._counts[limit]
 
     def __getitem__(self, item):

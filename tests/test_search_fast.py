@@ -14,13 +14,26 @@ from tests.factories import OrganisationFactory, ProvinceFactory
 from tests.test_directory_search import ORGANISATIONS, QUERIES, directory  # noqa: F401
 from tests.unwrap import unwrapped
 
+
 # The shapes of query members.search picks from PostgreSQL's estimates of each word's index
 # entries, forced here by made-up estimates (SQLite has none: always every word joined).
+def rare_whole_words(entries):
+    return lambda words: search.Estimate(entries(words), [1] * len(words), 10**5)
+
+
 PLANS = {
-    "every word joined": lambda words: [10] * len(words),
-    "later words looked up per match": lambda words: [1] + [10**6] * (len(words) - 1),
-    "earlier words looked up per match": lambda words: [10**6] * (len(words) - 1) + [1],
-    "walked in name order": lambda words: [10**6] * len(words),
+    "every word joined": rare_whole_words(lambda words: [10] * len(words)),
+    "later words looked up per match": rare_whole_words(
+        lambda words: [1] + [10**6] * (len(words) - 1)
+    ),
+    "earlier words looked up per match": rare_whole_words(
+        lambda words: [10**6] * (len(words) - 1) + [1]
+    ),
+    "walked in name order": rare_whole_words(lambda words: [10**6] * len(words)),
+    # Words not common as prefixes, but many names hold them whole (សុខភាព, "health").
+    "walked for its whole words": lambda words: search.Estimate(
+        [10**4] * len(words), [5 * 10**4] * len(words), 10**5
+    ),
 }
 EXTRA_QUERIES = ["ជន", "!!!", "comm", "សហ", "អង្គការ សមាគម"]
 
@@ -28,7 +41,7 @@ EXTRA_QUERIES = ["ជន", "!!!", "comm", "សហ", "អង្គការ ស�
 @pytest.fixture(params=PLANS)
 def plan(request, monkeypatch):
     estimate = PLANS[request.param]
-    monkeypatch.setattr(search, "estimated_entries", lambda words, using: estimate(words))
+    monkeypatch.setattr(search, "estimate", lambda words, using: estimate(words))
     return request.param
 
 
@@ -142,6 +155,30 @@ def test_the_filter_forms_choices_cost_one_query_each(client, directory):  # noq
 
 
 def test_postgresql_estimates_each_words_entries(postgresql, directory):  # noqa: F811
-    entries = search.estimated_entries(["ជន", "zzzz"], "default")
-    assert entries is not None and len(entries) == 2
-    assert all(isinstance(number, int | float) for number in entries)
+    estimated = search.estimate(["ជន", "zzzz"], "default")
+    assert estimated is not None
+    assert len(estimated.entries) == len(estimated.whole) == 2
+    assert all(isinstance(number, int | float) for number in [*estimated.entries, *estimated.whole])
+    assert estimated.organisations >= 1
+
+
+@pytest.mark.parametrize(
+    "whole, walked",
+    [
+        # One name of five holds the word whole: the first rank fills the page and the cap.
+        (20000, True),
+        # Too few whole: the walk would read the other ranks too; every entry is joined.
+        (500, False),
+        # Two words each in half the names: about a quarter hold both.
+        (50000, True),
+    ],
+)
+def test_a_search_walks_when_names_hold_its_words_whole_densely(db, monkeypatch, whole, walked):
+    words = ["សុខភាព"] if whole != 50000 else ["សុខភាព", "សហគមន៍"]
+    monkeypatch.setattr(
+        search,
+        "estimate",
+        lambda words, using: search.Estimate([30000] * len(words), [whole] * len(words), 10**5),
+    )
+    plan = SearchResults(Organisation.objects.by_name(), " ".join(words))._plan
+    assert plan == (("walk", ()) if walked else ("join", ()))
