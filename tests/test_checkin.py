@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from events.checkin import checkin_counts, checkin_mark, checkin_undo
 from events.checkin_codes import (
+    CHECKIN_QR_MASK,
     QR_CONTENT_ID,
     checkin_qr_svg,
     checkin_token,
@@ -567,7 +568,7 @@ def test_registrant_page_qr_code_follows_the_url_it_shows(client, event, people,
     first = client.get(page).text
     assert first == client.get(page).text  # the second view is served the same code
     settings.SITE_URL = "https://portal.example.org"
-    fresh = segno.make(checkin_url(dara), error="m").svg_inline(
+    fresh = segno.make(checkin_url(dara), error="m", mask=CHECKIN_QR_MASK).svg_inline(
         scale=1, border=4, omitsize=True, light="#fff", title="QR code for check-in at the door"
     )
     moved = client.get(page).text
