@@ -7,6 +7,11 @@ with Django's cache versions: a change to a watched model bumps one shared versi
 every web process sharing the cache (Redis) renders afresh on its next request. Outbox,
 delivery and job rows are not watched: sending 1,000 reminders drops nothing.
 
+Registrations come many a minute when a forum opens, and only the events' pages show them (seats
+left, participation): they bump a version of their own (REGISTRATIONS_SCOPE), which the pages
+under REGISTRATION_FREE_PARTS (the directory, the networks, about) do not read, so those stay
+cached meanwhile. Every other page reads both: a new page is safe until it is listed there.
+
 Only safe responses are kept: GET requests without a session or messages cookie, status 200,
 no cookie set, no CSRF token used on the page (a form), nothing under /admin/ or the
 registrant's own pages. When the cache is down, pages are served uncached.
@@ -21,43 +26,70 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from .cache import cache_call_or
 
 VERSION_KEY = "page-cache-version"
+# What a change drops: every page (ALL_SCOPE), or the pages that may show registrations.
+ALL_SCOPE = "all"
+REGISTRATIONS_SCOPE = "registrations"
+SCOPE_KEYS = {ALL_SCOPE: VERSION_KEY, REGISTRATIONS_SCOPE: f"{VERSION_KEY}:{REGISTRATIONS_SCOPE}"}
+# Pages that show nothing of registrations (after the language prefix: /km/members/...).
+REGISTRATION_FREE_PARTS = ("/members/", "/networks/", "/about/")
 PERSONAL_COOKIES = ("sessionid", "messages")
 UNCACHED_PARTS = ("/admin/", "/registrations/", "/register/", "/account/")
 
 
-def current_version():
-    return cache_call_or(None, "get_or_set", VERSION_KEY, 1, timeout=None)
+def current_version(scope=ALL_SCOPE):
+    return cache_call_or(None, "get_or_set", SCOPE_KEYS[scope], 1, timeout=None)
 
 
-def invalidate(**kwargs):
-    """Drop every cached page: the next request in any web process renders afresh. Inside a
-    transaction, again once it commits: a page rendered in between (in another process) read
-    the data from before the change and was cached under the new version."""
-    _bump_version()
-    transaction.on_commit(_bump_version)
+def invalidate(scope=ALL_SCOPE, **kwargs):
+    """Drop the cached pages of `scope`: the next request in any web process renders afresh.
+    Inside a transaction, again once it commits: a page rendered in between (in another
+    process) read the data from before the change and was cached under the new version."""
+    _bump_version(scope)
+    transaction.on_commit(lambda: _bump_version(scope))
 
 
-def _bump_version():
+def _bump_version(scope=ALL_SCOPE):
+    key = SCOPE_KEYS[scope]
     try:
-        cache_call_or(None, "incr", VERSION_KEY)
+        cache_call_or(None, "incr", key)
     except ValueError:  # no version yet: the first change, or the cache was emptied
-        if not cache_call_or(None, "add", VERSION_KEY, 2, timeout=None):
-            cache_call_or(None, "incr", VERSION_KEY)  # another process made it meanwhile
+        if not cache_call_or(None, "add", key, 2, timeout=None):
+            cache_call_or(None, "incr", key)  # another process made it meanwhile
 
 
-def drop_cached_pages_on_change(*models):
-    """Watch `models`: any save, delete or many-to-many change of theirs drops cached pages.
+def drop_cached_pages_on_change(*models, scope=ALL_SCOPE):
+    """Watch `models`: any save, delete or many-to-many change of theirs drops the cached pages
+    of `scope` (every page, or REGISTRATIONS_SCOPE: those that may show registrations).
 
     Each app calls this in ready() for the models its public pages show. Writes through
     QuerySet.update() send no signal: a service that changes public data that way calls
     invalidate() itself.
     """
+
+    def receiver(**kwargs):
+        invalidate(scope)
+
     for model in models:
         uid = f"page-cache-{model._meta.label}"
-        post_save.connect(invalidate, sender=model, dispatch_uid=uid)
-        post_delete.connect(invalidate, sender=model, dispatch_uid=uid)
+        # weak=False: the receiver is a closure that nothing else holds.
+        post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
         for field in model._meta.many_to_many:
-            m2m_changed.connect(invalidate, sender=field.remote_field.through, dispatch_uid=uid)
+            m2m_changed.connect(
+                receiver, sender=field.remote_field.through, dispatch_uid=uid, weak=False
+            )
+
+
+def _request_version(request):
+    """The version the request's page is kept under: the version of every page, and for a page
+    that may show registrations that of registrations too; None when the cache is down."""
+    general = current_version()
+    if general is None or any(part in request.path for part in REGISTRATION_FREE_PARTS):
+        return general
+    registrations = current_version(REGISTRATIONS_SCOPE)
+    if registrations is None:
+        return None
+    return f"{general}.{registrations}"
 
 
 def _cacheable_request(request):
@@ -92,7 +124,7 @@ class AnonymousPageCacheMiddleware:
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not _cacheable_request(request):
             return self.get_response(request)
-        version = current_version()
+        version = _request_version(request)
         if version is None:  # the cache is down: serve the page as it is
             return self.get_response(request)
         key = _key(request)

@@ -9,7 +9,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from core.page_cache import drop_cached_pages_on_change
+        from core.page_cache import REGISTRATIONS_SCOPE, drop_cached_pages_on_change
 
         from . import materials, photos
 
@@ -18,12 +18,13 @@ class EventsConfig(AppConfig):
             "EventType",
             "EventSeries",
             "Event",
-            "Registration",
             "EventMaterial",
             "EventReport",
             "EventPhoto",
         )
         drop_cached_pages_on_change(*map(self.get_model, public_models))
+        # Registrations show only on the events' pages: those alone are dropped.
+        drop_cached_pages_on_change(self.get_model("Registration"), scope=REGISTRATIONS_SCOPE)
         # A material's stored file follows it (replaced or deleted: removed from storage).
         material = self.get_model("EventMaterial")
         pre_save.connect(materials.material_file_remember, sender=material)

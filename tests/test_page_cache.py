@@ -2,7 +2,12 @@
 
 import pytest
 
-from tests.factories import EventFactory, RegistrationFactory
+from tests.factories import (
+    EventFactory,
+    OrganisationFactory,
+    ProvincialNetworkFactory,
+    RegistrationFactory,
+)
 from tests.unwrap import unwrapped
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +42,36 @@ def test_a_new_registration_refreshes_the_seats_left(client, page_cache):
     client.get(event.get_absolute_url())
     RegistrationFactory(event=event)
     assert "2 seats left" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_a_registration_leaves_the_directory_and_networks_cached(client, page_cache):
+    """A forum opening brings registrations by the minute: the pages that show none stay in
+    the cache, the events' pages and the home page (seats left) are drawn afresh."""
+    event = EventFactory(capacity=3)
+    network = ProvincialNetworkFactory()
+    pages = ["/en/members/", "/km/members/", "/en/networks/", network.get_absolute_url()]
+    showing_seats = ["/en/", "/en/events/", event.get_absolute_url()]
+    for url in pages + showing_seats:
+        client.get(url)
+    RegistrationFactory(event=event)
+    for url in pages:
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+    for url in showing_seats:
+        assert "X-Page-Cache" not in client.get(url), url
+    assert "2 seats left" in client.get(event.get_absolute_url()).text
+
+
+def test_a_staff_edit_of_an_organisation_drops_every_page(client, page_cache):
+    organisation = OrganisationFactory(name_en="Old Name", is_public=True)
+    event = EventFactory()
+    for url in ("/en/members/", event.get_absolute_url()):
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    organisation.name_en = "New Name"
+    organisation.save()
+    assert "X-Page-Cache" not in client.get(event.get_absolute_url())
+    directory = client.get("/en/members/")
+    assert "X-Page-Cache" not in directory
 
 
 def test_forms_personal_pages_and_visitors_with_messages_are_never_cached(client, page_cache):
