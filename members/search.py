@@ -346,9 +346,10 @@ class WalkedSearch:
             end = self.count_upto(CappedPaginator.cap + 1)
         ids = []
         offset = 0  # where the current rank starts among all matches
-        for tier in self.tiers:
+        for number in range(len(self.tiers)):
             if start + len(ids) >= end:
                 break
+            tier = self.tiers[number]  # built only when the walk reaches it
             first = max(start - offset, 0) if not ids else 0
             walk = tier.order_by(*self.ordering).values_list("pk", flat=True)
             found = list(walk[first : end - offset])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events.models import Registration
+from members.models import Sector
 from tests.factories import (
     EventFactory,
     OrganisationFactory,
@@ -225,6 +226,10 @@ def test_directory_entries_from_the_fragment_cache_follow_edits_in_either_langua
     province.name_en = "Kampot"
     province.save()
     assert "Kampot · Health, Water" in client.get("/en/members/").text
+    # In the sectors' own order (by slug), not the order they were added in.
+    organisation.sectors.add(SectorFactory(name_en="Agriculture", slug="a-agriculture"))
+    assert "Kampot · Agriculture, Health, Water" in client.get("/en/members/").text
+    organisation.sectors.remove(Sector.objects.get(slug="a-agriculture"))
     khmer = unwrapped(client.get("/km/members/").text)
     assert "ថែរក្សាទន្លេ" in khmer and "River" not in khmer
     assert "សុខភាព, ទឹក" in khmer
