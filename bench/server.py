@@ -180,6 +180,9 @@ def threaded_worker(smtp_port, threads=2):
         EMAIL_HOST_PASSWORD="",
         EMAIL_TIMEOUT=10,
     )
+    # Tasks left on the broker by an earlier phase (a "keep the pipeline full" delivery, a
+    # sweep) would run here first, against that phase's rows: each phase starts clean.
+    app.control.purge()
     with (
         smtp,
         start_worker(
