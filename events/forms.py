@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
-from django.db.models import Case, Value, When
 from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -22,23 +21,22 @@ def organisation_for_name(name):
     holding every typed word whole (search rank 0), so that "Kampot Farmers" or a Khmer name
     typed with another spelling finds its organisation. Two or more: None, the text is kept.
 
-    One query: the exact matches and the whole-word matches together, exact ones first."""
+    Two indexed lookups, the exact one first (members' name indexes, then the search index):
+    one query joining them with OR read every organisation (100 ms at 50,000 names)."""
     if not name:
         return None
     exact = name_matching(name)
+    if exact is not None:
+        # The lowest id of the few that match, found here: ORDER BY id LIMIT 1 led PostgreSQL
+        # to walk the primary key past every organisation when none matches.
+        matches = list(Organisation.objects.filter(exact).values_list("pk", flat=True))
+        if matches:
+            return Organisation.objects.get(pk=min(matches))
     whole_words = Organisation.objects.public().holding_every_word_whole(name)
     if whole_words is None:  # no words to search by
-        whole_words = Organisation.objects.none()
-    if exact is None:
-        found = list(whole_words[:2])
-        return found[0] if len(found) == 1 else None
-    candidates = (Organisation.objects.filter(exact) | whole_words).annotate(
-        exact_match=Case(When(exact, then=Value(True)), default=Value(False))
-    )
-    found = list(candidates.order_by("-exact_match", "pk")[:2])
-    if found and (found[0].exact_match or len(found) == 1):
-        return found[0]
-    return None
+        return None
+    found = list(whole_words.order_by("pk").values_list("pk", flat=True)[:2])
+    return Organisation.objects.get(pk=found[0]) if len(found) == 1 else None
 
 
 # Bootstrap 5's class for each kind of widget: the public form is drawn by a plain template,

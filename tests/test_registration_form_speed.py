@@ -1,5 +1,5 @@
 """Issue 18, registration through the real form: the public form is drawn by a plain template
-(not crispy-forms) and the typed organisation is found in one query. What a person sees and
+(not crispy-forms) and the typed organisation is found through indexes. What a person sees and
 what the figures count must not change: labels tied to their boxes, help and errors read out
 with the box, the questions under their heading, the honeypot hidden, the right organisation."""
 
@@ -119,14 +119,17 @@ def test_the_khmer_page_draws_the_form_in_khmer(client):
     assert 'value="km" selected' in page
 
 
-def test_a_typed_name_finds_its_organisation_in_one_query():
+def test_a_typed_name_finds_its_organisation_in_few_queries():
     exact = OrganisationFactory(
         name_en="Kampot Farmers", acronym="KF", membership_status="not_member"
     )
     OrganisationFactory(name_en="Kampot Farmers Association")
     with CaptureQueriesContext(connection) as queries:
         assert organisation_for_name("kampot farmers") == exact  # exactly its name: not listed
-    assert len(queries) == 1
+    assert len(queries) == 2  # the ids named so, then the row
+    with CaptureQueriesContext(connection) as queries:
+        assert organisation_for_name("Nobody Here") is None
+    assert len(queries) == 2  # no name so, then no name holding both words
     assert organisation_for_name("KF") == exact
     # Every word whole in two listed organisations: ambiguous, the text is kept.
     OrganisationFactory(name_en="Takeo Rice Network")
@@ -138,3 +141,21 @@ def test_a_typed_name_finds_its_organisation_in_one_query():
     assert organisation_for_name("") is None
     assert organisation_for_name("…") is None
     assert Organisation.objects.count() == 4
+
+
+@pytest.mark.parametrize("name", ["Kampot Farmers", "KF", "កសិករកំពត"])
+def test_a_typed_name_is_looked_up_in_an_index_not_by_reading_every_organisation(postgresql, name):
+    """Every registration looks its organisation name up: at 50,000 organisations, reading
+    them all took 100 ms (650 ms for a name that exists). With sequential scans ruled out,
+    PostgreSQL still plans one only when no index can answer."""
+    from members.models import name_matching
+
+    OrganisationFactory(name_en="Kampot Farmers", acronym="KF", name_km="កសិករកំពត")
+    lookup = Organisation.objects.filter(name_matching(name)).values_list("pk", flat=True)
+    sql, params = lookup.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan
+    assert list(lookup) != []
