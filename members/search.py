@@ -27,6 +27,7 @@ needs:
 bench/search.py measures them at 50,000 organisations.
 """
 
+import hashlib
 import json
 import math
 from typing import NamedTuple
@@ -38,6 +39,7 @@ from django.db.models import Case, F, Min, OrderBy, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
+from core.cache import cache_call_or
 from core.text import INSIDE, WORD
 
 from .models import Organisation, OrganisationSearchToken, search_query_words
@@ -58,6 +60,8 @@ WALKED_ENTRIES = 40000
 WALKED_WHOLE_MATCHES = 2000
 # ... and a page of 30 is found within this many organisations checked in the index.
 WALKED_PROBES = 2000
+# How long a search's plan is kept in the shared cache (SearchResults._plan).
+PLAN_SECONDS = 600
 
 
 def word_entries(word):
@@ -151,8 +155,24 @@ class SearchResults:
 
     @cached_property
     def _plan(self):
-        """("walk", ()) or ("join", the numbers of the words looked up per organisation)."""
-        estimated = estimate(self.words, self.using) if self.words else None
+        """("walk", ()) or ("join", the numbers of the words looked up per organisation): from
+        the shared cache for PLAN_SECONDS, as the statistics it comes from change slowly and
+        the plan changes only the speed, never the matches (the EXPLAIN and the querysets it
+        plans cost about 3 ms of a search's page)."""
+        if not self.words:
+            return "join", ()
+        digest = hashlib.sha256(repr([self.using, self.words]).encode()).hexdigest()
+        key = f"directory-search-plan:{digest}"
+        plan = cache_call_or(None, "get", key)
+        if plan is None:
+            plan = self._planned()
+            cache_call_or(None, "set", key, plan, PLAN_SECONDS)
+        shape, probed = plan
+        return shape, tuple(probed)
+
+    def _planned(self):
+        """The plan from PostgreSQL's estimates (the module's docstring says which and why)."""
+        estimated = estimate(self.words, self.using)
         if not estimated:
             return "join", ()
         entries = estimated.entries

@@ -182,3 +182,24 @@ def test_a_search_walks_when_names_hold_its_words_whole_densely(db, monkeypatch,
     )
     plan = SearchResults(Organisation.objects.by_name(), " ".join(words))._plan
     assert plan == (("walk", ()) if walked else ("join", ()))
+
+
+def test_a_search_is_planned_once_for_a_while(directory, monkeypatch):  # noqa: F811
+    """The plan comes from PostgreSQL's statistics (an EXPLAIN and three querysets built): the
+    next visitor searching the same words reuses it from the shared cache, and gets the same
+    matches."""
+    asked = []
+
+    def counted(words, using):
+        asked.append(words)
+        return PLANS["walked in name order"](words)
+
+    monkeypatch.setattr(search, "estimate", counted)
+    with translation.override("km"):
+        first = slugs(SearchResults(Organisation.objects.by_name(), "ជន")[0:100])
+        again = slugs(SearchResults(Organisation.objects.by_name(), "ជន")[0:100])
+        assert first == again == expected(Organisation.objects.all(), "ជន", "km")
+    assert len(asked) == 1
+    # Other words are planned anew.
+    assert SearchResults(Organisation.objects.by_name(), "សហ")._plan == ("walk", ())
+    assert len(asked) == 2
