@@ -9,7 +9,7 @@ delivery and job rows are not watched: sending 1,000 reminders drops nothing.
 
 Registrations come many a minute when a forum opens, and only the events' pages show them (seats
 left, participation): they bump a version of their own (REGISTRATIONS_SCOPE), which the pages
-under REGISTRATION_FREE_PARTS (the directory, the networks, about) do not read, so those stay
+in REGISTRATION_FREE_SECTIONS (the directory, the networks, about) do not read, so those stay
 cached meanwhile. Every other page reads both: a new page is safe until it is listed there.
 
 Only safe responses are kept: GET requests without a session or messages cookie, status 200,
@@ -30,8 +30,8 @@ VERSION_KEY = "page-cache-version"
 ALL_SCOPE = "all"
 REGISTRATIONS_SCOPE = "registrations"
 SCOPE_KEYS = {ALL_SCOPE: VERSION_KEY, REGISTRATIONS_SCOPE: f"{VERSION_KEY}:{REGISTRATIONS_SCOPE}"}
-# Pages that show nothing of registrations (after the language prefix: /km/members/...).
-REGISTRATION_FREE_PARTS = ("/members/", "/networks/", "/about/")
+# Sections of the site that show nothing of registrations (after the language: /km/members/).
+REGISTRATION_FREE_SECTIONS = ("members", "networks", "about")
 PERSONAL_COOKIES = ("sessionid", "messages")
 UNCACHED_PARTS = ("/admin/", "/registrations/", "/register/", "/account/")
 
@@ -84,12 +84,19 @@ def _request_version(request):
     """The version the request's page is kept under: the version of every page, and for a page
     that may show registrations that of registrations too; None when the cache is down."""
     general = current_version()
-    if general is None or any(part in request.path for part in REGISTRATION_FREE_PARTS):
+    if general is None or _shows_no_registrations(request.path):
         return general
     registrations = current_version(REGISTRATIONS_SCOPE)
     if registrations is None:
         return None
     return f"{general}.{registrations}"
+
+
+def _shows_no_registrations(path):
+    # /km/members/... -> ["", "km", "members", ...]; an event named "about" is not "about".
+    parts = path.split("/")
+    languages = {code for code, _name in settings.LANGUAGES}
+    return len(parts) > 2 and parts[1] in languages and parts[2] in REGISTRATION_FREE_SECTIONS
 
 
 def _cacheable_request(request):

@@ -59,6 +59,11 @@ def test_a_registration_leaves_the_directory_and_networks_cached(client, page_ca
     for url in showing_seats:
         assert "X-Page-Cache" not in client.get(url), url
     assert "2 seats left" in client.get(event.get_absolute_url()).text
+    # An event named like a section without registrations is still an event's page.
+    about = EventFactory(slug="about", capacity=3)
+    client.get(about.get_absolute_url())
+    RegistrationFactory(event=about)
+    assert "2 seats left" in client.get(about.get_absolute_url()).text
 
 
 def test_a_staff_edit_of_an_organisation_drops_every_page(client, page_cache):
