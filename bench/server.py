@@ -61,6 +61,11 @@ def recreate_database():
             _migrated_templates.add(template)
         cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" OWNER "{url.username}"')
     admin.close()
+    # A new register under the old cache is no real site's state: the directory search's plans
+    # (kept ten minutes) were those of the size before, and fragments and pages its data.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def checkpoint():
