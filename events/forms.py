@@ -27,16 +27,16 @@ def organisation_for_name(name):
         return None
     exact = name_matching(name)
     if exact is not None:
-        # The lowest id of the few that match, found here: ORDER BY id LIMIT 1 led PostgreSQL
+        # The lowest id of the few that match, picked here: ORDER BY id LIMIT 1 led PostgreSQL
         # to walk the primary key past every organisation when none matches.
-        matches = list(Organisation.objects.filter(exact).values_list("pk", flat=True))
+        matches = list(Organisation.objects.filter(exact).order_by())
         if matches:
-            return Organisation.objects.get(pk=min(matches))
+            return min(matches, key=lambda organisation: organisation.pk)
     whole_words = Organisation.objects.public().holding_every_word_whole(name)
     if whole_words is None:  # no words to search by
         return None
-    found = list(whole_words.order_by("pk").values_list("pk", flat=True)[:2])
-    return Organisation.objects.get(pk=found[0]) if len(found) == 1 else None
+    found = list(whole_words.order_by("pk")[:2])
+    return found[0] if len(found) == 1 else None
 
 
 # Bootstrap 5's class for each kind of widget: the public form is drawn by a plain template,

@@ -90,9 +90,10 @@ def _name_places_and_sectors(organisations, form):
     for organisation in organisations:
         if organisation.head_office_province_id is not None:
             organisation.head_office_province = provinces[organisation.head_office_province_id]
-        organisation.sector_list = [
-            sectors[pk] for pk in sorted(held[organisation.pk], key=order.__getitem__)
-        ]
+        # A sector added since the form read its rows (an import committing) waits for the
+        # next request.
+        known = [pk for pk in held[organisation.pk] if pk in sectors]
+        organisation.sector_list = [sectors[pk] for pk in sorted(known, key=order.__getitem__)]
 
 
 def _entry_shows(organisation):

@@ -53,6 +53,7 @@ def test_a_registration_leaves_the_directory_and_networks_cached(client, page_ca
     showing_seats = ["/en/", "/en/events/", event.get_absolute_url()]
     for url in pages + showing_seats:
         client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
     RegistrationFactory(event=event)
     for url in pages:
         assert client.get(url)["X-Page-Cache"] == "hit", url
