@@ -40,7 +40,7 @@ def current_version(scope=ALL_SCOPE):
     return cache_call_or(None, "get_or_set", SCOPE_KEYS[scope], 1, timeout=None)
 
 
-def invalidate(scope=ALL_SCOPE, **kwargs):
+def invalidate(scope=ALL_SCOPE):
     """Drop the cached pages of `scope`: the next request in any web process renders afresh.
     Inside a transaction, again once it commits: a page rendered in between (in another
     process) read the data from before the change and was cached under the new version."""

@@ -53,9 +53,8 @@ PROBED_RATIO = 4
 # names. Less common words are not: the walk would meet their matches more rarely, or late
 # (names sharing a first word sort together).
 WALKED_ENTRIES = 40000
-# A single common word (or words common together) is walked too when the names holding it
-# whole are at least this many, beyond the paginator's cap, so that the count stops in that
-# rank (WalkedSearch.count_upto) ...
+# A single word is walked too when the names holding it whole are at least this many, beyond
+# the paginator's cap, so that the count stops in that rank (WalkedSearch.count_upto) ...
 WALKED_WHOLE_MATCHES = 2000
 # ... and a page of 30 is found within this many organisations checked in the index.
 WALKED_PROBES = 2000
@@ -166,8 +165,7 @@ class SearchResults:
         if plan is None:
             plan = self._planned()
             cache_call_or(None, "set", key, plan, PLAN_SECONDS)
-        shape, probed = plan
-        return shape, tuple(probed)
+        return plan
 
     def _planned(self):
         """The plan from PostgreSQL's estimates (the module's docstring says which and why)."""
