@@ -176,7 +176,7 @@ def threaded_worker(smtp_port, threads=2):
     from ccc_portal.celery import app
 
     smtp = override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_BACKEND="core.mail.SMTPBackend",
         EMAIL_HOST=HOST,
         EMAIL_PORT=smtp_port,
         EMAIL_USE_TLS=False,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.localization import local_digits
-from core.mail import sender
+from core.mail import FRAME_READER, MessageFrame, sender
 
 from .certificates import certificate_pdf, verification_url
 from .checkin_codes import QR_CONTENT_ID, EmailWithInlineImages, attach_checkin_qr
@@ -92,7 +92,11 @@ def how_soon(starts_at, now=None):
 
 def registration_links(registration):
     """Absolute links to the registration's status page and its cancel page."""
-    token = registration.cancel_token
+    return links_for_token(registration, registration.cancel_token)
+
+
+def links_for_token(registration, token):
+    """registration_links with `token` for the registration's own (see ReminderFrame)."""
     return {
         "status_url": settings.SITE_URL + reverse("registrations:detail", kwargs={"token": token}),
         "cancel_url": settings.SITE_URL + reverse("registrations:cancel", kwargs={"token": token}),
@@ -150,15 +154,28 @@ def registration_email(registration: Registration, kind: str, now=None) -> Email
 
 # What differs between two reminders of one event to registrants of the same language and
 # status: their name and their own links. A batch renders the email once per such group with
-# these markers in their place, and each reminder is that text with the reader's values put in
-# (escaped for the HTML), instead of rendering both templates a reminder. tests/
-# test_outbox_batching.py checks that the result is the same as rendering it for each one.
+# these markers in their place (HTML_MARKERS in the HTML, where the values go in escaped), and
+# serializes it once (core.mail.MessageFrame): each reminder is those bytes with the reader's
+# values put in, instead of rendering both templates and building the MIME message a reminder.
+# tests/test_outbox_batching.py checks that the result is the same as building it for each one.
 MARKERS = {
     "status_url": "@@ccc-status-url@@",
     "cancel_url": "@@ccc-cancel-url@@",
     "offer_url": "@@ccc-offer-url@@",
     "full_name": "@@ccc-full-name@@",  # last: what a reader typed is never read for markers
 }
+HTML_MARKERS = {name: marker.replace("@@ccc-", "@@ccc-html-") for name, marker in MARKERS.items()}
+# The links differ only by the registration's token: reversed once per group with this in its
+# place (a signed token is URL-safe as it is).
+TOKEN_MARKER = "ccc-token-marker"
+
+
+def marked(context, markers):
+    """A reminder's context with `markers` in place of the reader's name and links."""
+    stand_in = copy.copy(context["registration"])
+    stand_in.full_name = markers["full_name"]
+    links = {name: markers[name] for name in markers if name in context}
+    return {**context, **links, "registration": stand_in}
 
 
 class ReminderFrame:
@@ -166,20 +183,23 @@ class ReminderFrame:
     with MARKERS where each one's own values go."""
 
     def __init__(self, registration: Registration, now):
-        stand_in = copy.copy(registration)
-        stand_in.full_name = MARKERS["full_name"]
         with translation.override(registration.language):
             context = registration_context(registration, REMINDER, now)
-            context.update(
-                registration=stand_in, **{k: MARKERS[k] for k in MARKERS if k in context}
-            )
+            links = links_for_token(registration, TOKEN_MARKER)  # the links' language prefix
+            self.links = {name: link for name, link in links.items() if name in MARKERS}
             self.subject = str(
                 SUBJECTS[REMINDER]
                 % {"title": registration.event.title, "when": context["how_soon"]}
             )
-            self.text = render_to_string("emails/events/registration.txt", context)
-            self.html = render_to_string("emails/events/registration.html", context)
+            self.text = render_to_string("emails/events/registration.txt", marked(context, MARKERS))
+            self.html = render_to_string(
+                "emails/events/registration.html", marked(context, HTML_MARKERS)
+            )
             self.from_email = sender()
+        self.frame = MessageFrame(
+            self._message(self.text, self.html, FRAME_READER),
+            [*MARKERS.values(), *HTML_MARKERS.values()],
+        )
 
     @staticmethod
     def key(registration: Registration):
@@ -189,17 +209,31 @@ class ReminderFrame:
             return None
         return (registration.event_id, registration.language, registration.status)
 
-    def email_for(self, registration: Registration) -> EmailMultiAlternatives:
-        with translation.override(registration.language):  # the links' language prefix
-            values = {"full_name": registration.full_name, **registration_links(registration)}
-        text, html = self.text, self.html
-        for name, marker in MARKERS.items():
-            text = text.replace(marker, values[name])
-            html = html.replace(marker, escape(values[name]))
+    def _message(self, text, html, address):
         message = EmailWithInlineImages(
-            subject=self.subject, body=text, from_email=self.from_email, to=[registration.email]
+            subject=self.subject, body=text, from_email=self.from_email, to=[address]
         )
         message.attach_alternative(html, "text/html")
+        return message
+
+    def email_for(self, registration: Registration) -> EmailMultiAlternatives:
+        token = registration.cancel_token
+        values = {name: link.replace(TOKEN_MARKER, token) for name, link in self.links.items()}
+        values["full_name"] = registration.full_name
+        text, html = self.text, self.html
+        for name, value in values.items():
+            text = text.replace(MARKERS[name], value)
+            html = html.replace(HTML_MARKERS[name], escape(value))
+        message = self._message(text, html, registration.email)
+        # The bytes the SMTP backend (core.mail.SMTPBackend) sends; other backends, and a
+        # frame that cannot carry these values, build the message from text and html.
+        message.prepared = self.frame.prepared(
+            registration.email,
+            {
+                **{MARKERS[name]: value for name, value in values.items()},
+                **{HTML_MARKERS[name]: str(escape(value)) for name, value in values.items()},
+            },
+        )
         return message
 
 

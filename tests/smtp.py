@@ -70,7 +70,7 @@ def free_port():
 
 def use_smtp(settings, port):
     """Point Django's SMTP backend at 127.0.0.1:`port` (a closed port: an unreachable server)."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "core.mail.SMTPBackend"  # Django's, sending prepared bytes as they are
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

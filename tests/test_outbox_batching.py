@@ -4,7 +4,10 @@ sent unless the server accepted its message, and that a batch no longer costs a 
 A real SMTP server on loopback, in this process (no Redis, no worker)."""
 
 import datetime
+import email
+import re
 import threading
+from email import policy
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
@@ -16,7 +19,7 @@ from django.utils.html import escape
 from core import outbox
 from events.delivery import BATCH_PREPARE, OUTBOXES
 from events.emails import MARKERS, REMINDER, ReminderFrame, notice_email, registration_email
-from events.models import RegistrationNotice, ReminderDelivery, ReminderRule
+from events.models import Registration, RegistrationNotice, ReminderDelivery, ReminderRule
 from events.services import reminders_schedule
 from tests.factories import EventFactory, RegistrationFactory
 from tests.smtp import NO_SUCH_USER, TRY_LATER, smtp_server
@@ -209,6 +212,47 @@ def test_a_reminder_rendered_once_per_group_reads_as_if_rendered_for_each(langua
         assert not any(marker in batched.body for marker in MARKERS.values())
         assert registration.full_name in batched.body
         assert escape(registration.full_name) in batched.alternatives[0][0]
+        # What the SMTP backend sends: the frame's bytes with this reader's values put in.
+        assert batched.prepared is not None
+        assert readable(batched.prepared.data) == readable(alone.message().as_bytes())
+
+
+def readable(data):
+    """What a mail app shows of a message: its headers but those of each message (and the
+    MIME boundary), and its decoded text and HTML."""
+    message = email.message_from_bytes(data, policy=policy.default)
+    own = {"Date", "Message-ID", "Content-Type"}
+    return {
+        "type": message.get_content_type(),
+        "headers": [(k, v) for k, v in message.items() if k not in own],
+        "text": message.get_body(("plain",)).get_content().replace("\r\n", "\n"),
+        "html": message.get_body(("html",)).get_content().replace("\r\n", "\n"),
+    }
+
+
+def test_reminders_go_out_as_each_reader_s_own_email(smtp):
+    """Through the outbox and a real SMTP server: each reminder names its reader, in their
+    language, with their own links, and no marker is left."""
+    _event, registrations = due_reminders(6)
+    for index, registration in enumerate(registrations):
+        registration.language = "km" if index % 2 else "en"
+        registration.full_name = f"សុខ & Dara {index}"
+        registration.save()
+    assert deliver_reminders()["sent"] == 6
+    by_reader = {}
+    for data in smtp.contents:
+        message = email.message_from_bytes(data, policy=policy.default)
+        by_reader[message["To"]] = readable(data)
+    for registration in registrations:
+        got = by_reader[registration.email]
+        assert f"{registration.full_name}" in got["text"]
+        assert escape(registration.full_name) in got["html"]
+        tokens = re.findall(rf"/{registration.language}/registrations/([^/]+)/", got["text"])
+        assert len(tokens) == 2  # the registrant's page and the cancel link
+        assert {Registration.public_id_from_token(token) for token in tokens} == {
+            registration.public_id
+        }
+        assert "@@ccc-" not in got["text"] + got["html"]
 
 
 @pytest.mark.django_db(transaction=True)
