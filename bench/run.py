@@ -87,6 +87,11 @@ def main():
         if number == reminders_after and config.REMINDERS:
             config.log(f"{config.REMINDERS} reminders")
             results["reminders"] = scenarios.reminders_run(config.REMINDERS)
+            if config.REMINDERS_AIOSMTPD and results["reminders"]["smtp"] != "aiosmtpd":
+                config.log(f"{config.REMINDERS_AIOSMTPD} reminders to aiosmtpd")
+                results["reminders_aiosmtpd"] = scenarios.reminders_run(
+                    config.REMINDERS_AIOSMTPD, smtp="aiosmtpd"
+                )
             config.log(f"{config.THROUGHPUT_REMINDERS} reminders through one worker (threads)")
             results["throughput"] = reminder_throughput()
     report.write(results, began)

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 from bench.client import fetch, transfer_sizes
 from bench.config import HOST, PORT, REGISTRANTS, log
 from bench.load import all_at_once, load, percentile
-from bench.server import Gunicorn, celery_worker, loopback_smtp
+from bench.server import SMTP_SERVER, Gunicorn, celery_worker, loopback_smtp
 
 # --- Pages ----------------------------------------------------------------------------------
 
@@ -238,13 +238,20 @@ def reminders_owed(event):
     return deliveries.count(), owed
 
 
-def reminders_run(count):
+def reminders_run(count, smtp=None):
+    """`count` due reminders swept by one real worker host into `smtp` (bench.server's
+    loopback_smtp: BENCH_SMTP by default)."""
     from events.tasks import sweep_outbox
 
+    smtp = smtp or SMTP_SERVER
     event = event_with_due_reminders(
-        "bench-reminders", "Reminder load", "ការរំលឹកសាកល្បង", count, "r{}@bench.invalid".format
+        f"bench-reminders-{smtp}",
+        "Reminder load",
+        "ការរំលឹកសាកល្បង",
+        count,
+        "r{}@bench.invalid".format,
     )
-    with loopback_smtp() as (smtp_port, received), celery_worker(smtp_port):
+    with loopback_smtp(smtp) as (smtp_port, received), celery_worker(smtp_port):
         time.sleep(3)
         began = time.perf_counter()
         deadline = time.monotonic() + 30 * 60
@@ -261,6 +268,7 @@ def reminders_run(count):
     delivered = sum(reminders.values())
     return {
         "reminders": count,
+        "smtp": smtp,
         "delivered": delivered,
         "duplicates": sum(n - 1 for n in reminders.values() if n > 1),
         "per_second": delivered / elapsed,
