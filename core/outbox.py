@@ -71,12 +71,19 @@ def retry_delay(attempts):
     return base * (2 ** max(attempts - 1, 0))
 
 
-def claimable(model, now):
-    """Rows that may be taken now: pending and due, or claimed by a worker that went away."""
+def claimable_parts(model, now):
+    """Rows that may be taken now: claimed by a worker that went away, and pending and due."""
     Status = model.Status
-    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Status.CLAIMED, claimed_at__lt=now - claim_timeout()
-    )
+    return [
+        Q(status=Status.CLAIMED, claimed_at__lt=now - claim_timeout()),
+        Q(status=Status.PENDING, next_attempt_at__lte=now),
+    ]
+
+
+def claimable(model, now):
+    """Rows that may be taken now (claimable_parts, either one)."""
+    stale, due = claimable_parts(model, now)
+    return stale | due
 
 
 def claimable_exists(model, now=None):
@@ -92,13 +99,21 @@ def claim_batch(model, *, now=None, limit=BATCH_SIZE, queryset=None):
     """
     now = now or timezone.now()
     token = uuid.uuid4()
-    rows = (queryset if queryset is not None else model.objects.all()).filter(claimable(model, now))
+    rows = queryset if queryset is not None else model.objects.all()
     with transaction.atomic():
-        ids = list(
-            rows.select_for_update(skip_locked=True)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        ids = []
+        # One query a part, each read in order from the (status, next_attempt_at) index and
+        # stopped at the limit. With the parts ORed, or a tie-break on pk (a sweep writes a
+        # whole event's reminders with one next_attempt_at), PostgreSQL read and sorted every
+        # pending row for each batch (17 ms a claim with 13,000 owed, more with more).
+        for part in claimable_parts(model, now):
+            if len(ids) < limit:
+                ids += (
+                    rows.filter(part)
+                    .select_for_update(skip_locked=True)
+                    .order_by("next_attempt_at")
+                    .values_list("pk", flat=True)[: limit - len(ids)]
+                )
         if not ids:
             return token, []
         model.objects.filter(claimable(model, now), pk__in=ids).update(
