@@ -234,7 +234,8 @@ def _lean_server(port, received, lock):
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    started.wait(10)
+    if not started.wait(10):
+        raise RuntimeError("the SMTP sink did not start")
     try:
         yield
     finally:

@@ -226,7 +226,8 @@ class ReminderFrame:
             html = html.replace(HTML_MARKERS[name], escape(value))
         message = self._message(text, html, registration.email)
         # The bytes the SMTP backend (core.mail.SMTPBackend) sends; other backends, and a
-        # frame that cannot carry these values, build the message from text and html.
+        # frame that cannot carry these values, build the message from text and html. So a
+        # change to this message (a header, an attachment) must drop `prepared`.
         message.prepared = self.frame.prepared(
             registration.email,
             {

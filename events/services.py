@@ -1020,7 +1020,9 @@ def reminders_due(*, now=None, with_telegram_chat=False):
         # has none, and it planned the join as a nested loop over all of them (37 s for
         # 20,000 registrants, the next minute's sweep; bench, issue 18).
         scheduled = set(
-            ReminderDelivery.objects.filter(rule=rule).values_list("registration_id", flat=True)
+            ReminderDelivery.objects.filter(rule=rule)
+            .order_by()  # not the model's newest-first: a set needs no sort
+            .values_list("registration_id", flat=True)
         )
         for registration_id, chat_id in registrations.values_list(
             "pk", "telegram_chat_id"

@@ -47,6 +47,7 @@ def parsed(data):
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html = message.get_body(("html",)).get_content().replace("\r\n", "\n")
     return {
+        "encodings": [part["Content-Transfer-Encoding"] for part in message.iter_parts()],
         "subject": message["Subject"],
         "from": message["From"],
         "to": message["To"],
@@ -72,7 +73,8 @@ def test_a_reader_gets_what_django_would_have_built_for_them(name):
     assert prepared.recipients == ["reader@example.org"]
     ours = parsed(prepared.data)
     django = parsed(built_by_django("reader@example.org", name, link))
-    for header in ("subject", "from", "to", "text", "html"):
+    # Encodings too: 7bit where every body is ASCII, 8bit once a value (a Khmer name) is not.
+    for header in ("encodings", "subject", "from", "to", "text", "html"):
         assert ours[header] == django[header]
     assert ours["text"] == f"Dear {name},\nYour page: {link}\n"  # a value is never re-read
     assert ours["message-id"] and ours["date"]
@@ -99,6 +101,20 @@ def test_each_message_has_its_own_message_id():
 )
 def test_what_the_frame_cannot_carry_is_left_to_django(address, value):
     assert framed().prepared(address, values(value, "L")) is None
+
+
+def test_a_reader_without_a_value_for_every_marker_is_left_to_django():
+    values_but_the_link = {NAME: "Sok", HTML_NAME: "Sok"}
+    assert framed().prepared("reader@example.org", values_but_the_link) is None
+
+
+def test_a_frame_with_other_recipients_than_to_is_not_used():
+    """Only the To address is put in: Cc, Bcc and Reply-To would be lost."""
+    message = EmailMultiAlternatives(
+        "s", f"Dear {NAME} {LINK}", to=[FRAME_READER], cc=["office@example.org"]
+    )
+    message.attach_alternative(f"<p>{HTML_NAME}</p>", "text/html")
+    assert not MessageFrame(message, MARKERS).usable
 
 
 def test_a_value_holding_the_mime_boundary_is_left_to_django():

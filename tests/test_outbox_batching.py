@@ -11,6 +11,7 @@ from email import policy
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.mail.backends.smtp import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -231,28 +232,38 @@ def readable(data):
     }
 
 
-def test_reminders_go_out_as_each_reader_s_own_email(smtp):
-    """Through the outbox and a real SMTP server: each reminder names its reader, in their
-    language, with their own links, and no marker is left."""
+def test_reminders_go_out_as_each_reader_s_own_email(smtp, monkeypatch):
+    """Through the outbox and a real SMTP server, from the frame's bytes (Django builds none of
+    them): each reminder goes once to its reader, names them, in their language, with their
+    own links in the text and the HTML, and no marker is left."""
+    built_by_django = []
+    monkeypatch.setattr(
+        EmailBackend, "_send", lambda backend, message: built_by_django.append(message)
+    )
     _event, registrations = due_reminders(6)
     for index, registration in enumerate(registrations):
         registration.language = "km" if index % 2 else "en"
         registration.full_name = f"សុខ & Dara {index}"
         registration.save()
     assert deliver_reminders()["sent"] == 6
+    assert built_by_django == []
+    assert smtp.counts == {registration.email: 1 for registration in registrations}
     by_reader = {}
-    for data in smtp.contents:
+    for recipients, data in zip(smtp.received, smtp.contents, strict=True):
         message = email.message_from_bytes(data, policy=policy.default)
+        assert message["To"] == recipients  # the envelope's recipient is the header's
         by_reader[message["To"]] = readable(data)
     for registration in registrations:
         got = by_reader[registration.email]
         assert f"{registration.full_name}" in got["text"]
         assert escape(registration.full_name) in got["html"]
-        tokens = re.findall(rf"/{registration.language}/registrations/([^/]+)/", got["text"])
-        assert len(tokens) == 2  # the registrant's page and the cancel link
-        assert {Registration.public_id_from_token(token) for token in tokens} == {
-            registration.public_id
-        }
+        for part in ("text", "html"):
+            links = rf"/{registration.language}/registrations/([^/]+)/"
+            tokens = re.findall(links, got[part])
+            assert len(tokens) == 2  # the registrant's page and the cancel link
+            assert {Registration.public_id_from_token(token) for token in tokens} == {
+                registration.public_id
+            }
         assert "@@ccc-" not in got["text"] + got["html"]
 
 
