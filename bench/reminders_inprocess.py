@@ -12,7 +12,6 @@ Uses the bench's database (bench/config.py: BENCH_DATABASE_URL, made by `make be
 import cProfile
 import os
 import pstats
-import socket
 import subprocess
 import sys
 import time
@@ -21,14 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import config  # noqa: E402  (sets the bench's environment before Django)
+from bench.server import free_port  # noqa: E402
 
 COUNT = int(os.environ.get("N", "2000"))
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind((config.HOST, 0))
-        return probe.getsockname()[1]
 
 
 def main():

@@ -117,6 +117,13 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
+def free_port():
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
 # Which SMTP server the reminders go to (BENCH_SMTP): "lean", a minimal one whose CPU per
 # message is a fraction of the portal's, or "aiosmtpd", the library's (as the tests use), which
 # costs about 1.4 ms of CPU a message: on this bench's 2 cores, as much as the worker itself.
@@ -129,9 +136,7 @@ def loopback_smtp(kind=None):
     everything; yields (port, a Counter of messages per recipient)."""
     received = Counter()
     lock = threading.Lock()
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        smtp_port = probe.getsockname()[1]
+    smtp_port = free_port()
     kind = kind or SMTP_SERVER
     server = _aiosmtpd_server if kind == "aiosmtpd" else _lean_server
     with server(smtp_port, received, lock):

@@ -220,10 +220,11 @@ class ReminderFrame:
         token = registration.cancel_token
         values = {name: link.replace(TOKEN_MARKER, token) for name, link in self.links.items()}
         values["full_name"] = registration.full_name
+        escaped = {name: str(escape(value)) for name, value in values.items()}
         text, html = self.text, self.html
-        for name, value in values.items():
-            text = text.replace(MARKERS[name], value)
-            html = html.replace(HTML_MARKERS[name], escape(value))
+        for name in values:
+            text = text.replace(MARKERS[name], values[name])
+            html = html.replace(HTML_MARKERS[name], escaped[name])
         message = self._message(text, html, registration.email)
         # The bytes the SMTP backend (core.mail.SMTPBackend) sends; other backends, and a
         # frame that cannot carry these values, build the message from text and html. So a
@@ -232,7 +233,7 @@ class ReminderFrame:
             registration.email,
             {
                 **{MARKERS[name]: value for name, value in values.items()},
-                **{HTML_MARKERS[name]: str(escape(value)) for name, value in values.items()},
+                **{HTML_MARKERS[name]: value for name, value in escaped.items()},
             },
         )
         return message

@@ -28,6 +28,16 @@ def event_at(starts_at, **kwargs):
     return event
 
 
+def registered_in_an_hour(count):
+    """`count` people registered three days before an event starting in an hour, whose two
+    reminders (a day and two hours before) are both due now."""
+    start = timezone.now() + datetime.timedelta(hours=1)
+    event = event_at(start)
+    return RegistrationFactory.create_batch(
+        count, event=event, created_at=start - datetime.timedelta(days=3)
+    )
+
+
 def due(now):
     return sorted(
         (Registration.objects.get(pk=r).full_name, str(ReminderRule.objects.get(pk=rule).offset))
@@ -102,20 +112,14 @@ def test_phnom_penh_midnight_edge():
 
 
 def test_scheduling_twice_writes_each_reminder_once():
-    start = timezone.now() + datetime.timedelta(hours=1)
-    event = event_at(start)
-    RegistrationFactory.create_batch(3, event=event, created_at=start - datetime.timedelta(days=3))
+    registered_in_an_hour(3)
     assert reminders_schedule() == 6
     assert reminders_schedule() == 0
     assert ReminderDelivery.objects.count() == 6
 
 
 def test_a_sweep_writes_only_what_each_rule_still_lacks():
-    start = timezone.now() + datetime.timedelta(hours=1)
-    event = event_at(start)
-    people = RegistrationFactory.create_batch(
-        3, event=event, created_at=start - datetime.timedelta(days=3)
-    )
+    people = registered_in_an_hour(3)
     assert reminders_schedule() == 6
     lost = ReminderDelivery.objects.filter(rule__offset=TWO_HOURS, registration__in=people[:2])
     assert lost.delete()[0] == 2
@@ -128,18 +132,14 @@ def test_the_sweep_leaves_out_what_is_scheduled_without_joining_the_ledger_in_sq
     """Right after a sweep wrote a big event's reminders, PostgreSQL's statistics still said
     the rule had none, and it ran "not yet in the ledger" as a nested loop over all of them:
     37 s for 20,000 registrants (bench, issue 18). The ledger is read apart instead."""
-    start = timezone.now() + datetime.timedelta(hours=1)
-    event = event_at(start)
-    RegistrationFactory.create_batch(2, event=event, created_at=start - datetime.timedelta(days=3))
+    registered_in_an_hour(2)
     with CaptureQueriesContext(connection) as queries:
         assert reminders_schedule() == 4
     assert not [q for q in queries if "NOT (EXISTS" in q["sql"] and "reminderdelivery" in q["sql"]]
 
 
 def test_a_claim_takes_abandoned_rows_first_then_due_ones_up_to_its_limit():
-    start = timezone.now() + datetime.timedelta(hours=1)
-    event = event_at(start)
-    RegistrationFactory.create_batch(3, event=event, created_at=start - datetime.timedelta(days=3))
+    registered_in_an_hour(3)
     reminders_schedule()
     _, dead_workers = outbox.claim_batch(ReminderDelivery, limit=2)
     later = timezone.now() + outbox.claim_timeout() + datetime.timedelta(seconds=1)
@@ -150,9 +150,7 @@ def test_a_claim_takes_abandoned_rows_first_then_due_ones_up_to_its_limit():
 
 
 def test_a_claim_is_taken_by_one_caller_only():
-    start = timezone.now() + datetime.timedelta(hours=1)
-    event = event_at(start)
-    RegistrationFactory.create_batch(4, event=event, created_at=start - datetime.timedelta(days=3))
+    registered_in_an_hour(4)
     reminders_schedule()
     first_token, first = outbox.claim_batch(ReminderDelivery, limit=5)
     second_token, second = outbox.claim_batch(ReminderDelivery, limit=5)
@@ -161,9 +159,7 @@ def test_a_claim_is_taken_by_one_caller_only():
 
 
 def test_an_abandoned_claim_is_taken_over_after_the_timeout():
-    start = timezone.now() + datetime.timedelta(hours=1)
-    event = event_at(start)
-    RegistrationFactory(event=event, created_at=start - datetime.timedelta(days=3))
+    registered_in_an_hour(1)
     reminders_schedule()
     _, dead_workers = outbox.claim_batch(ReminderDelivery)
     assert outbox.claim_batch(ReminderDelivery)[1] == []
