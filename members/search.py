@@ -364,24 +364,23 @@ class WalkedSearch:
         end = min([stop, *known]) if stop is not None else min(known, default=None)
         if end is None:
             end = self.count_upto(CappedPaginator.cap + 1)
-        ids = []
+        # The rows themselves, as the walk meets them: the walk reads each row anyway (the
+        # directory's own filters), so a second query for the page's rows by id would only
+        # repeat it.
+        rows = []
         offset = 0  # where the current rank starts among all matches
         for number in range(len(self.tiers)):
-            if start + len(ids) >= end:
+            if start + len(rows) >= end:
                 break
             tier = self.tiers[number]  # built only when the walk reaches it
-            first = max(start - offset, 0) if not ids else 0
-            walk = tier.order_by(*self.ordering).values_list("pk", flat=True)
-            found = list(walk[first : end - offset])
-            ids.extend(found)
+            first = max(start - offset, 0) if not rows else 0
+            found = list(tier.order_by(*self.ordering)[first : end - offset])
+            rows.extend(found)
             if found:
                 offset += first + len(found)
             elif first:
                 offset += tier.order_by().values("pk")[:first].count()
-        if not ids:
-            return []
-        rows = self.queryset.filter(pk__in=ids).in_bulk(ids)
-        return [rows[pk] for pk in ids]
+        return rows
 
 
 class CappedPaginator(Paginator):
