@@ -50,3 +50,24 @@ def set_cached_fragments(objects, name, shows, template_name, as_name, attribute
     if missing:
         cache_call_or(None, "set_many", missing, FRAGMENT_SECONDS)
     return objects
+
+
+def unbound_form_shows(form):
+    """All that `form`'s fields show before anything is typed (labels, help, required, initial
+    values, widgets and their attributes, choices), in order: the key of their rendered HTML.
+    Lazy texts are read in the active language, so the key is the same in every process."""
+    assert not form.is_bound, "a bound form shows what was typed: render it afresh"
+    return [
+        (
+            name,
+            str(field.label),
+            str(field.help_text),
+            field.required,
+            str(form.get_initial_for_field(field, name)),
+            type(field).__name__,
+            type(field.widget).__name__,
+            sorted((key, str(value)) for key, value in field.widget.attrs.items()),
+            [(str(value), str(label)) for value, label in getattr(field, "choices", ())],
+        )
+        for name, field in form.fields.items()
+    ]

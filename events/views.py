@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from core.fragments import cached_html
+from core.fragments import cached_html, unbound_form_shows
 from core.localization import format_date, weekday_names
 from core.ratelimit import rate_limited
 
@@ -234,7 +234,19 @@ class RegisterView(FormView):
         if not hasattr(self.event, "confirmed_count"):  # a POST shown again: the seats now
             events = public_events().with_registration_counts()
             self.event = get_object_or_404(events, pk=self.event.pk)
-        return super().get_context_data(event=self.event, **kwargs)
+        context = super().get_context_data(event=self.event, **kwargs)
+        form = context["form"]
+        if not form.is_bound and self.invitation is None:
+            # The empty form's fields, the same for everyone who opens it (an invitee's are
+            # filled in with their own name: never shared): drawing them was two thirds of
+            # the page's time (issue 18).
+            context["fields_html"] = cached_html(
+                "registration-fields",
+                unbound_form_shows(form),
+                "events/_registration_fields.html",
+                {"form": form},
+            )
+        return context
 
     def post(self, request, *args, **kwargs):
         if rate_limited(

@@ -167,3 +167,47 @@ def test_a_typed_name_is_looked_up_in_an_index_not_by_reading_every_organisation
     ):
         assert index in plan, plan
     assert list(lookup) != []
+
+
+def fields_drawn(response):
+    return "events/_registration_fields.html" in [template.name for template in response.templates]
+
+
+def without_csrf_token(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_empty_form_is_drawn_once_and_then_shown_from_the_cache(client):
+    event = EventFactory()
+    first = client.get(register_url(event))
+    again = client.get(register_url(event))
+    assert fields_drawn(first) and not fields_drawn(again)
+    assert without_csrf_token(again.text) == without_csrf_token(first.text)
+    # Each visitor still gets a token of their own to post with.
+    assert 'name="csrfmiddlewaretoken"' in again.text
+
+
+def test_a_question_added_after_the_form_was_shown_is_asked_at_once(client):
+    event = EventFactory()
+    client.get(register_url(event))
+    EventQuestionFactory(event=event, label_en="Do you need a room?", required=True)
+    page = client.get(register_url(event)).text
+    assert "Do you need a room?" in page
+    assert "<legend>Questions from the organisers</legend>" in page
+
+
+def test_each_language_has_its_own_empty_form(client):
+    event = EventFactory()
+    client.get(register_url(event, "en"))
+    khmer = client.get(register_url(event, "km")).text
+    assert 'data-suggest-url="/km/members/suggest/"' in khmer
+    assert 'value="km" selected' in khmer and "Full name" not in khmer
+
+
+def test_a_form_sent_back_with_errors_shows_what_was_typed_not_the_empty_form(client):
+    event = EventFactory()
+    client.get(register_url(event))
+    response = client.post(register_url(event), {"full_name": "Sok Dara", "email": "nope"})
+    assert response.status_code == 400 and fields_drawn(response)
+    assert 'value="Sok Dara"' in tag(response.text, "id_full_name")
+    assert 'aria-invalid="true"' in tag(response.text, "id_email")
