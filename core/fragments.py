@@ -56,7 +56,8 @@ def unbound_form_shows(form):
     """All that `form`'s fields show before anything is typed (labels, help, required, initial
     values, widgets and their attributes, choices), in order: the key of their rendered HTML.
     Lazy texts are read in the active language, so the key is the same in every process."""
-    assert not form.is_bound, "a bound form shows what was typed: render it afresh"
+    if form.is_bound:
+        raise ValueError("A bound form shows what was typed: render it afresh.")
     return [
         (
             name,

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from events.forms import organisation_for_name
@@ -185,6 +186,26 @@ def test_the_empty_form_is_drawn_once_and_then_shown_from_the_cache(client):
     assert without_csrf_token(again.text) == without_csrf_token(first.text)
     # Each visitor still gets a token of their own to post with.
     assert 'name="csrfmiddlewaretoken"' in again.text
+
+
+def test_a_second_visitor_shown_the_cached_form_can_register_with_it():
+    event = EventFactory()
+    for number in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(register_url(event))
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        data = {
+            "csrfmiddlewaretoken": token,
+            "full_name": f"Visitor {number}",
+            "organisation_name": "Village Group",
+            "gender": "female",
+            "email": f"visitor{number}@example.org",
+            "language": "en",
+            "consent": "on",
+        }
+        assert visitor.post(register_url(event), data).status_code == 302
+        assert fields_drawn(page) == (number == 0)
+    assert event.registrations.count() == 2
 
 
 def test_a_question_added_after_the_form_was_shown_is_asked_at_once(client):
