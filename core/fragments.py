@@ -54,8 +54,8 @@ def set_cached_fragments(objects, name, shows, template_name, as_name, attribute
 
 def unbound_form_shows(form):
     """All that `form`'s fields show before anything is typed (labels, help, required, initial
-    values, widgets and their attributes, choices), in order: the key of their rendered HTML.
-    Lazy texts are read in the active language, so the key is the same in every process."""
+    values, widgets and their attributes, limits, choices), in order: the key of their rendered
+    HTML. Lazy texts are read in the active language, so the key is the same in every process."""
     if form.is_bound:
         raise ValueError("A bound form shows what was typed: render it afresh.")
     return [
@@ -67,7 +67,11 @@ def unbound_form_shows(form):
             str(form.get_initial_for_field(field, name)),
             type(field).__name__,
             type(field.widget).__name__,
-            sorted((key, str(value)) for key, value in field.widget.attrs.items()),
+            # The widget's own attributes and those the field adds (maxlength, min, max).
+            sorted(
+                (key, str(value))
+                for key, value in {**field.widget.attrs, **field.widget_attrs(field.widget)}.items()
+            ),
             [(str(value), str(label)) for value, label in getattr(field, "choices", ())],
         )
         for name, field in form.fields.items()
