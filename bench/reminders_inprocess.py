@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import config  # noqa: E402  (sets the bench's environment before Django)
-from bench.server import free_port  # noqa: E402
+from bench.wire import free_port  # noqa: E402
 
 COUNT = int(os.environ.get("N", "2000"))
 

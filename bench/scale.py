@@ -29,7 +29,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -40,7 +39,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+# Run as a script: the checkout, not bench/, is where `bench` (and the portal's apps) are found.
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.wire import free_port  # noqa: E402  (no settings of its own: hosts keep theirs)
+
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 # What the proxy in front passes on as the Host: the same public name to every web host.
@@ -67,12 +71,6 @@ SECRET_KEY = secrets.token_urlsafe(50)  # one for every host, as production must
 
 def log(message):
     print(f"[scale {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def host_environment(name, smtp_port):
@@ -828,7 +826,6 @@ def check_kill(checks, sink, web_a, web_b, worker_a, worker_b, beat):
 
 
 def main():
-    sys.path.insert(0, str(ROOT))
     # Stopped from outside (a CI timeout): still stop every host on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began = time.monotonic()

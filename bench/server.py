@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.config import ENVIRONMENT, HOST, PORT, ROOT, gunicorn_workers
+from bench.wire import free_port
 
 BIN = Path(sys.executable).parent
 
@@ -115,13 +116,6 @@ class Gunicorn:
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
-
-
-def free_port():
-    """A loopback port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 # Which SMTP server the reminders go to (BENCH_SMTP): "lean", a minimal one whose CPU per

@@ -1,11 +1,20 @@
 """One HTTP request on a fresh loopback connection (gunicorn's sync workers close after each),
-with no settings of its own: bench/client.py (the load bench) and bench/registration_load.py (a
-script run on its own, which must not take bench.config's environment) both send through it."""
+and a free loopback port, with no settings of their own: bench/client.py (the load bench),
+bench/registration_load.py and bench/scale.py (scripts run on their own, which must not take
+bench.config's environment) use them."""
 
 import asyncio
+import socket
 import time
 
 HOST = "127.0.0.1"  # loopback only
+
+
+def free_port():
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
 
 
 async def request(port, path, headers=None, method="GET", body=b""):
