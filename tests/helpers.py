@@ -1,5 +1,6 @@
 """Helpers shared by several test modules."""
 
+import re
 import socket
 
 from django.utils import timezone
@@ -58,3 +59,16 @@ def closed_port():
 def altered(token):
     """The token with its last character changed, always to a different one."""
     return token[:-1] + ("B" if token.endswith("A") else "A")
+
+
+def registrations_linked(text):
+    """The public ids of the registrations whose own pages `text` links to.
+
+    A cancel token is signed with the second it was made, so two tokens for one registration
+    differ across a second's turn: compare what they stand for, not their letters."""
+    from events.models import Registration
+
+    return {
+        Registration.public_id_from_token(token)
+        for token in re.findall(r"/registrations/([^/\s\"']+)/", text)
+    } - {None}

@@ -3,6 +3,7 @@ accept (issue 15, parts 2 and 3)."""
 
 import contextlib
 import datetime
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,6 +24,7 @@ from events.services import (
 )
 from events.tasks import sweep_outbox
 from tests.factories import EventFactory, RegistrationFactory
+from tests.helpers import registrations_linked
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -219,7 +221,8 @@ def test_the_offer_email_links_to_the_answer_page_with_the_deadline(full_event_w
     event, holder, first, _second = full_event_with_a_waiting_list
     registration_cancel(registration=holder)
     message = notice_email(RegistrationNotice.objects.get(registration=first, kind=Kind.OFFERED))
-    assert f"/registrations/{first.cancel_token}/offer/" in message.body
+    (offer_link,) = re.findall(r"\S+/offer/", message.body)
+    assert registrations_linked(offer_link) == {first.public_id}
     assert "we are keeping it for you until" in message.body
 
 

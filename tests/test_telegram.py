@@ -17,7 +17,7 @@ from events.telegram_bot import telegram_handle_update
 from events.telegram_links import LINK_PURPOSE
 from events.telegram_outbox import deliver_telegram
 from tests.factories import EventFactory, RegistrationFactory
-from tests.helpers import altered
+from tests.helpers import altered, registrations_linked
 from tests.telegram_fixtures import WEBHOOK_SECRET, fake_telegram_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_news_goes_to_telegram_too_and_only_once(client, fake_telegram, owed_not
     assert len(notices) == 1 and notices[0]["chat_id"] == CHAT
     assert registration.event.title in notices[0]["text"]
     button = notices[0]["reply_markup"]["inline_keyboard"][0][0]
-    assert registration.cancel_token in button["url"]
+    assert registrations_linked(button["url"]) == {registration.public_id}
     assert mail.outbox == [] and owed_notices()  # the email is owed as before, separately
     message.refresh_from_db()
     assert message.status == "sent"
@@ -281,7 +281,7 @@ def test_the_survey_link_and_the_certificate_come_to_telegram_too(client, fake_t
     buttons = {m["reply_markup"]["inline_keyboard"][0][0]["url"] for m in notices}
     survey_links = [url for url in buttons if "/km/surveys/" in url]  # the person's own link
     assert len(survey_links) == 1 and not survey_links[0].endswith("/km/surveys/")
-    assert any(registration.cancel_token in url for url in buttons)  # the certificate's
+    assert registration.public_id in registrations_linked(" ".join(buttons))  # the certificate's
     assert all(event.title_km in m["text"] for m in notices)
     assert set(TelegramMessage.objects.values_list("kind", "status")) >= {
         ("survey", "sent"),
