@@ -3,13 +3,16 @@ public pages rendered afresh within 15 times the bench floor).
 
 A fragment's key is a digest of the active language and of what the fragment shows, so an edit
 gives a new key and nothing needs invalidating; a registration, which drops whole cached pages,
-leaves the fragments of everything else in place. FRAGMENT_SECONDS bounds only how long a
-fragment outlives a change to the wording around the data (a new catalogue or template). When
-the cache is down, fragments are rendered afresh.
+leaves the fragments of everything else in place. The key also holds a digest of the code that
+draws fragments (our templates, our compiled catalogues and the locked library versions), so a
+deploy that changes markup or wording is seen at once, not after FRAGMENT_SECONDS; hosts running
+the same code share their fragments. When the cache is down, fragments are rendered afresh.
 """
 
+import functools
 import hashlib
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -19,9 +22,35 @@ from .cache import cache_call_or
 FRAGMENT_SECONDS = 3600
 
 
+# What draws a fragment, under the project's root: a change to any of these is a new release.
+RELEASE_FILES = (
+    "templates/**/*",
+    "*/templates/**/*",
+    "locale/**/*.mo",
+    "locale_overrides/**/*.mo",
+    "requirements.txt",
+)
+
+
+def release_digest(root):
+    """A digest of the contents of RELEASE_FILES under `root`: the same on every host running
+    the same code (contents, not modification times, which a checkout sets)."""
+    digest = hashlib.sha256()
+    paths = {path for pattern in RELEASE_FILES for path in root.glob(pattern) if path.is_file()}
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def current_release():
+    """This process's release digest, read once (a deploy starts new processes)."""
+    return release_digest(settings.BASE_DIR)
+
+
 def fragment_key(name, shown):
     digest = hashlib.sha256(repr([get_language(), shown]).encode()).hexdigest()
-    return f"fragment:{name}:{digest}"
+    return f"fragment:{current_release()}:{name}:{digest}"
 
 
 def cached_html(name, shown, template_name, context):
