@@ -10,12 +10,22 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate-limit counters and cached pages do not leak from one test into the next."""
+    """Rate-limit counters, cached pages and a cache outage seen by one test do not leak into
+    the next: the process-wide "cache is down" mark and the in-memory counts kept meanwhile
+    are reset with the cache."""
     from django.core.cache import cache
 
-    cache.clear()
+    import core.cache
+    import core.ratelimit
+
+    def empty():
+        cache.clear()
+        core.cache._down_until = 0.0
+        core.ratelimit._fallback_counter.clear()
+
+    empty()
     yield
-    cache.clear()
+    empty()
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,11 @@ SITE_URL = "http://testserver"
 # Serve static files from the source folders, as in development (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A loaded CI machine may keep Redis waiting longer than production's half second: one slow
+# reply would mark the cache down for RETRY_AFTER_SECONDS and fail the tests that follow.
+# tests/test_outages.py sets its own short timeouts against a port where nothing listens.
+if "OPTIONS" in CACHES["default"]:  # noqa: F405
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 5, "socket_timeout": 5}  # noqa: F405
 # Pages are rendered every time in tests (query counts, fresh content); one test turns the page
 # cache on to check it.
 PAGE_CACHE_SECONDS = 0

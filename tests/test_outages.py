@@ -7,19 +7,11 @@ import time
 
 import pytest
 
-import core.cache
 from events.models import Registration, RegistrationNotice
 from tests.factories import EventFactory
 from tests.helpers import closed_port, registration_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_circuit():
-    core.cache._down_until = 0.0
-    yield
-    core.cache._down_until = 0.0
 
 
 @pytest.fixture
