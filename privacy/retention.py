@@ -251,9 +251,10 @@ def next_retention_run(now=None):
         return None
     if task.clocked_id:
         return task.clocked.clocked_time if task.clocked.clocked_time > now else None
-    # The schedule measures from its own clock, a moment after `now`: to the nearest second.
-    next_run = now + task.schedule.remaining_estimate(now) + datetime.timedelta(milliseconds=500)
-    return next_run.replace(microsecond=0)
+    # The schedule measures from its own clock, read a moment after `now` (longer on a busy
+    # machine): to the nearest minute, the schedule's own resolution.
+    next_run = now + task.schedule.remaining_estimate(now) + datetime.timedelta(seconds=30)
+    return next_run.replace(second=0, microsecond=0)
 
 
 def retention_preview(now=None):

@@ -175,9 +175,10 @@ def test_a_slow_batch_renews_its_claim_so_no_one_takes_it_over(settings, smtp):
 def test_a_stale_claim_is_taken_over_after_the_claim_timeout(settings):
     settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 30
     confirmations(1)
+    claimed_at = timezone.now()  # at the latest: the claim below lasts from a moment later
     _, dead_workers = outbox.claim_batch(RegistrationNotice)
     assert outbox.claim_batch(RegistrationNotice)[1] == []
-    soon = timezone.now() + datetime.timedelta(seconds=29)
+    soon = claimed_at + datetime.timedelta(seconds=29)
     assert outbox.claim_batch(RegistrationNotice, now=soon)[1] == []
     later = timezone.now() + datetime.timedelta(seconds=31)
     assert outbox.claim_batch(RegistrationNotice, now=later)[1] == dead_workers

@@ -555,7 +555,9 @@ def test_a_duplicate_asks_the_source_event_its_own_questions():
     EventQuestionFactory(event=None, event_type=original.event_type, label_en="Template")
     own = EventQuestionFactory(event=original, kind="one_choice", label_en="Transport")
     EventQuestionChoiceFactory(question=own, label_en="Bus")
-    copy = event_duplicate(event=original, starts_at=local(2027, 2, 2, 8, 30))
+    copy = event_duplicate(
+        event=original, starts_at=local(2027, 2, 2, 8, 30), now=local(2026, 11, 30, 10, 0)
+    )
     (question,) = EventQuestion.objects.filter(event=copy)
     assert question.label_en == "Transport" and question.pk != own.pk
     assert [choice.label_en for choice in question.choices.all()] == ["Bus"]
