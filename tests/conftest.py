@@ -146,9 +146,9 @@ def live_gunicorn(transactional_db, tmp_path):
     import urllib.request
     from pathlib import Path
 
-    from tests.helpers import closed_port
+    from tests.helpers import unused_port
 
-    port = closed_port()
+    port = unused_port()
     env = {
         **{key: value for key, value in os.environ.items() if key != "REDIS_CACHE_URL"},
         "DJANGO_SETTINGS_MODULE": "ccc_portal.settings",

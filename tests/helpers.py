@@ -49,8 +49,9 @@ def event_form_data(event, **overrides):
     return data
 
 
-def closed_port():
-    """A loopback port nothing listens on: a service there is down for real."""
+def unused_port():
+    """A loopback port nothing listens on now: a service there is down for real, or a port to
+    start a test server on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

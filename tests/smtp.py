@@ -2,12 +2,13 @@
 that point Django's SMTP backend at it. No Redis or worker needed."""
 
 import asyncio
-import socket
 import threading
 from collections import Counter
 from contextlib import contextmanager
 
 from aiosmtpd.controller import Controller
+
+from tests.helpers import unused_port
 
 OK = "250 OK"
 TRY_LATER = "451 4.3.0 Try again later"
@@ -62,12 +63,6 @@ class ProgrammableHandler:
         return answer
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def use_smtp(settings, port):
     """Point Django's SMTP backend at 127.0.0.1:`port` (a closed port: an unreachable server)."""
     settings.EMAIL_BACKEND = "core.mail.SMTPBackend"  # Django's, sending prepared bytes as they are
@@ -81,7 +76,7 @@ def use_smtp(settings, port):
 def smtp_server(settings, handler=None):
     """Run an SMTP server on loopback with `handler` and send Django's mail to it."""
     handler = handler or ProgrammableHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=unused_port())
     controller.start()
     use_smtp(settings, controller.port)
     try:

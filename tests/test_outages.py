@@ -9,7 +9,7 @@ import pytest
 
 from events.models import Registration, RegistrationNotice
 from tests.factories import EventFactory
-from tests.helpers import closed_port, registration_form_data
+from tests.helpers import registration_form_data, unused_port
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def cache_down(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "core.redis_cache.PooledRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
+            "LOCATION": f"redis://127.0.0.1:{unused_port()}/1",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -42,7 +42,7 @@ class Broker:
         self.app._after_fork()  # forget pooled connections to the old address
 
     def stop(self):
-        self._use(f"redis://127.0.0.1:{closed_port()}/0")
+        self._use(f"redis://127.0.0.1:{unused_port()}/0")
 
     def start(self):
         self._use(self.url)

@@ -13,7 +13,8 @@ from events.emails import notice_email
 from events.models import RegistrationNotice
 from events.tasks import deliver_outbox
 from tests.factories import RegistrationFactory
-from tests.smtp import NO_SUCH_USER, TRY_LATER, free_port, smtp_server, use_smtp
+from tests.helpers import unused_port
+from tests.smtp import NO_SUCH_USER, TRY_LATER, smtp_server, use_smtp
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def test_temporary_refusals_fail_after_the_last_attempt(smtp):
 
 def test_an_unreachable_server_is_tried_again_with_back_off(settings):
     notices, emails = confirmations(2)
-    use_smtp(settings, free_port())  # nothing listens there
+    use_smtp(settings, unused_port())  # nothing listens there
     assert deliver()["retry"] == 2
     for notice in notices:
         notice = row(notice)

@@ -24,7 +24,7 @@ from core.telegram import (
     TelegramRetryLater,
     TelegramTemporary,
 )
-from tests.helpers import altered, closed_port
+from tests.helpers import altered, unused_port
 from tests.telegram_fixtures import TOKEN, fake_telegram_fixture  # noqa: F401
 
 CHAT = 4242
@@ -143,9 +143,9 @@ def test_json_without_ok_is_temporary(fake_telegram, monkeypatch):
         telegram.get_me()
 
 
-def test_a_closed_port_is_temporary(settings, caplog):
+def test_a_unused_port_is_temporary(settings, caplog):
     settings.TELEGRAM_BOT_TOKEN = TOKEN
-    settings.TELEGRAM_API_BASE_URL = f"http://127.0.0.1:{closed_port()}"
+    settings.TELEGRAM_API_BASE_URL = f"http://127.0.0.1:{unused_port()}"
 
     with (
         caplog.at_level(logging.WARNING, logger="core.telegram"),
@@ -370,7 +370,7 @@ def test_an_old_start_token_is_expired():
 
 def test_the_fake_runs_as_a_process_and_records_each_call(tmp_path):
     record = tmp_path / "calls.jsonl"
-    port = closed_port()
+    port = unused_port()
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.fake_telegram", "--port", str(port), "--record", record],
