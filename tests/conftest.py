@@ -148,7 +148,6 @@ def live_gunicorn(transactional_db, tmp_path):
 
     from tests.helpers import unused_port
 
-    port = unused_port()
     env = {
         **{key: value for key, value in os.environ.items() if key != "REDIS_CACHE_URL"},
         "DJANGO_SETTINGS_MODULE": "ccc_portal.settings",
@@ -169,6 +168,7 @@ def live_gunicorn(transactional_db, tmp_path):
         env=env,
         check=True,
     )
+    port = unused_port()  # chosen just before gunicorn binds it, not seconds before
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
