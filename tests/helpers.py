@@ -1,5 +1,7 @@
 """Helpers shared by several test modules."""
 
+import datetime
+import itertools
 import re
 import socket
 
@@ -73,3 +75,12 @@ def registrations_linked(text):
         Registration.public_id_from_token(token)
         for token in re.findall(r"/registrations/([^/\s\"']+)/", text)
     } - {None}
+
+
+def next_years_date(month, day, weekday=None):
+    """month/day in the first year after this one (on `weekday` when given, 0 = Monday): a date
+    that stays in the future whenever the tests run, for a test that shows an upcoming event."""
+    for year in itertools.count(timezone.localdate().year + 1):
+        date = datetime.date(year, month, day)
+        if weekday is None or date.weekday() == weekday:
+            return date

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from core.spreadsheets import sheet_title
 from events.models import Event, Registration
 from tests.factories import EventFactory, RegistrationFactory
+from tests.helpers import next_years_date
 
 pytestmark = pytest.mark.django_db
 
@@ -152,10 +153,11 @@ def test_one_click_export_per_role(client, django_user_model, staff_user, forum)
 
 def test_event_export_has_labels_not_codes(client, staff_user):
     # An upcoming event: the events list (and so its export) shows upcoming ones by default.
+    year = next_years_date(3, 5).year
     EventFactory(
         title_en="Forum",
-        starts_at=datetime.datetime(2030, 3, 5, 1, 0, 0, 999, tzinfo=datetime.UTC),
-        ends_at=datetime.datetime(2030, 3, 5, 4, 0, tzinfo=datetime.UTC),
+        starts_at=datetime.datetime(year, 3, 5, 1, 0, 0, 999, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(year, 3, 5, 4, 0, tzinfo=datetime.UTC),
     )
     client.force_login(staff_user)
     response = client.post(
@@ -169,6 +171,6 @@ def test_event_export_has_labels_not_codes(client, staff_user):
             capfirst(str(Event._meta.get_field("status").verbose_name)),
             capfirst(str(Event._meta.get_field("starts_at").verbose_name)),
         ]
-        assert row == [str(Event.Status.PUBLISHED.label), datetime.datetime(2030, 3, 5, 8, 0)]
+        assert row == [str(Event.Status.PUBLISHED.label), datetime.datetime(year, 3, 5, 8, 0)]
         assert book.sheetnames == [str(Event._meta.verbose_name_plural)]
     assert row[0] != "published"

@@ -11,10 +11,11 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from core.localization import latin_digits
+from core.localization import khmer_digits, latin_digits
 from core.wordbreak import ZWSP
 from events.emails import REMINDER, how_soon, registration_email
 from tests.factories import EventFactory, MoUFactory, ProvincialNetworkFactory, RegistrationFactory
+from tests.helpers import next_years_date
 from tests.unwrap import unwrapped
 
 PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
@@ -91,18 +92,19 @@ def test_how_soon_in_both_languages():
 
 
 def test_event_card_and_page_say_the_time_once_without_latin_commas(client, db):
+    year = next_years_date(10, 3, weekday=3).year  # a Thursday, still to come
     event = EventFactory(
         title_km=LONG_TITLE,
-        starts_at=datetime.datetime(2030, 10, 3, 8, 30, tzinfo=PHNOM_PENH),
-        ends_at=datetime.datetime(2030, 10, 3, 11, 30, tzinfo=PHNOM_PENH),
+        starts_at=datetime.datetime(year, 10, 3, 8, 30, tzinfo=PHNOM_PENH),
+        ends_at=datetime.datetime(year, 10, 3, 11, 30, tzinfo=PHNOM_PENH),
     )
     with translation.override("km"):
         page = client.get(event.get_absolute_url()).text
     assert "៨:៣០ ព្រឹក – ១១:៣០ ព្រឹក" in page
     assert "ម៉ោង ម៉ោង" not in page
     listing = client.get("/km/events/").text
-    card_date = re.search(r'<time datetime="2030-10-03T08:30[^"]*">([^<]*)</time>', listing)
-    assert card_date.group(1) == "ថ្ងៃព្រហស្បតិ៍ ទី៣ ខែតុលា ឆ្នាំ២០៣០ ម៉ោង ៨:៣០ ព្រឹក"
+    card_date = re.search(rf'<time datetime="{year}-10-03T08:30[^"]*">([^<]*)</time>', listing)
+    assert card_date.group(1) == (f"ថ្ងៃព្រហស្បតិ៍ ទី៣ ខែតុលា ឆ្នាំ{khmer_digits(year)} ម៉ោង ៨:៣០ ព្រឹក")
 
 
 def test_mou_line_has_long_dates_and_joined_purposes(client, db):

@@ -8,11 +8,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
+from core.localization import khmer_digits
 from events.models import Event, Registration, RegistrationNotice
 from events.services import registration_cancel
 from events.tasks import deliver_outbox, sweep_outbox
 from tests.factories import EventFactory, OrganisationFactory, RegistrationFactory
-from tests.helpers import altered
+from tests.helpers import altered, next_years_date
 
 pytestmark = pytest.mark.django_db
 
@@ -311,7 +312,8 @@ def send_notice(registration, kind):
 def test_confirmation_email_in_khmer_with_calendar_file_and_cancel_link():
     from zoneinfo import ZoneInfo
 
-    start = datetime.datetime(2030, 10, 3, 8, 30, tzinfo=ZoneInfo("Asia/Phnom_Penh"))
+    year = next_years_date(10, 3, weekday=3).year  # a Thursday, still to come
+    start = datetime.datetime(year, 10, 3, 8, 30, tzinfo=ZoneInfo("Asia/Phnom_Penh"))
     event = EventFactory(
         title_km="កិច្ចប្រជុំសមាជិក", starts_at=start, ends_at=start + datetime.timedelta(hours=3)
     )
@@ -321,7 +323,7 @@ def test_confirmation_email_in_khmer_with_calendar_file_and_cancel_link():
     (message,) = mail.outbox
     assert message.to == [registration.email]
     assert "កិច្ចប្រជុំសមាជិក" in message.subject
-    assert "ថ្ងៃព្រហស្បតិ៍ ទី៣ ខែតុលា ឆ្នាំ២០៣០" in message.body
+    assert f"ថ្ងៃព្រហស្បតិ៍ ទី៣ ខែតុលា ឆ្នាំ{khmer_digits(year)}" in message.body
     assert "ម៉ោង៖ ៨:៣០ ព្រឹក – ១១:៣០ ព្រឹក" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and 'lang="km"' in html
