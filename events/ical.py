@@ -115,7 +115,10 @@ def feed_calendar(events, *, language, name):
     DTSTAMP, the time of this document, is added to each as the document is put together.
     Only the events whose text is not cached are read whole."""
     with translation.override(language):
-        keys = {row[0]: _vevent_key(row, language) for row in events.values_list(*KEY_FIELDS)}
+        # None of KEY_FIELDS falls back to another language: rewrite(False) reads the rows as
+        # Django does, without modeltranslation's per-row fallback pass (2 ms for 500).
+        rows = events.rewrite(False).values_list(*KEY_FIELDS)
+        keys = {row[0]: _vevent_key(row, language) for row in rows}
         feed_key = "ical-feed:" + hashlib.sha256(repr(list(keys.values())).encode()).hexdigest()
         body = cache_call_or(None, "get", feed_key)
         if body is None:

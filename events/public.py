@@ -119,8 +119,12 @@ def set_urls(events):
 def month_shows(events):
     """What decides the month page's grid and list of `events` (a queryset), without reading
     the events themselves: each one's id, last edit, status and type's colour."""
+    # No field here falls back to another language: rewrite(False) reads the rows as Django
+    # does, without modeltranslation's per-row fallback pass (a few hundred rows at 10x).
     return list(
-        events.order_by("pk").values_list("pk", "updated_at", "status", "event_type__colour")
+        events.rewrite(False)
+        .order_by("pk")
+        .values_list("pk", "updated_at", "status", "event_type__colour")
     )
 
 
