@@ -116,7 +116,8 @@ def feed_calendar(events, *, language, name):
     Only the events whose text is not cached are read whole."""
     with translation.override(language):
         # None of KEY_FIELDS falls back to another language: rewrite(False) reads the rows as
-        # Django does, without modeltranslation's per-row fallback pass (2 ms for 500).
+        # Django does, without modeltranslation's per-row fallback pass (at 10x, 0.5 ms of the
+        # feed's 4.3 ms of CPU).
         rows = events.rewrite(False).values_list(*KEY_FIELDS)
         keys = {row[0]: _vevent_key(row, language) for row in rows}
         feed_key = "ical-feed:" + hashlib.sha256(repr(list(keys.values())).encode()).hexdigest()
